@@ -1,0 +1,46 @@
+// One build for everything: the extension (node/cjs, vscode and DuckDB external), the CLI (node),
+// the webviews (browser) and the test bundles. `--watch` rebuilds on change; `--production` minifies.
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+const external = ['vscode', '@duckdb/node-api', '@duckdb/node-bindings'];
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
+
+const exists = (p) => fs.existsSync(p);
+const webviewEntries = exists('src/webviews')
+  ? fs.readdirSync('src/webviews').filter((d) => exists(`src/webviews/${d}/main.ts`)).map((d) => ({ in: `src/webviews/${d}/main.ts`, out: d }))
+  : [];
+const testEntries = exists('test')
+  ? fs.readdirSync('test', { recursive: true }).filter((f) => /\.test\.ts$/.test(f) && !f.startsWith('e2e')).map((f) => ({ in: `test/${f}`, out: f.replace(/\.ts$/, '') }))
+  : [];
+
+const builds = [
+  exists('src/extension/extension.ts') && {
+    ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',
+    platform: 'node', format: 'cjs', target: 'node20', external,
+  },
+  {
+    ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
+    platform: 'node', format: 'cjs', target: 'node20', external, banner: { js: '#!/usr/bin/env node' },
+  },
+  webviewEntries.length > 0 && {
+    ...common, entryPoints: webviewEntries, outdir: 'dist/webviews', platform: 'browser', format: 'iife', target: 'es2022',
+    loader: { '.css': 'text' },
+  },
+  testEntries.length > 0 && {
+    ...common, minify: false, entryPoints: testEntries, outdir: 'out/test', platform: 'node', format: 'cjs', target: 'node20',
+    external: [...external, 'playwright-core'],
+  },
+].filter(Boolean);
+
+fs.rmSync('out/test', { recursive: true, force: true });
+if (watch) {
+  for (const b of builds) await (await esbuild.context(b)).watch();
+  console.log('watching…');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  fs.chmodSync(path.join('dist', 'cli.js'), 0o755);
+}

@@ -1,0 +1,94 @@
+/**
+ * Human-readable output of the CLI (the `--json` output is the model serialised as is).
+ */
+import type { DataType, Field, HistoryPage, Snapshot } from '../core/model';
+import { typeToString } from '../core/model';
+
+export function bytes(n: number | null | undefined): string {
+  if (n === null || n === undefined) return '-';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(v < 10 ? 2 : 1)} ${units[u]}`;
+}
+
+export function isoTime(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? '-' : new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+/** Renders rows as aligned columns. */
+export function table(head: string[], rows: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, w[i]!))).join('  ');
+  return [line(head), ...rows.map(line)].join('\n');
+}
+
+export function formatHistory(h: HistoryPage): string {
+  const rows = h.versions.map((v) => [
+    String(v.version),
+    isoTime(v.timestamp),
+    v.operation ?? '-',
+    `+${v.addedFiles}/-${v.removedFiles}`,
+    v.engineInfo ?? '',
+  ]);
+  let out = table(['VERSION', 'TIMESTAMP', 'OPERATION', 'FILES', 'ENGINE'], rows);
+  if (h.next !== undefined) out += `\n… ${h.total - h.versions.length} older version(s); --limit to see more`;
+  return out;
+}
+
+function schemaLines(fields: Field[], indent: string, out: string[]): void {
+  for (const f of fields) {
+    const extra = [f.nullable ? '' : 'not null', f.id !== undefined ? `id ${f.id}` : '', f.physicalName ? `physical ${f.physicalName}` : '', f.metaColumn ? 'meta column' : '']
+      .filter(Boolean)
+      .join(', ');
+    out.push(`${indent}${f.name}: ${shortType(f.type)}${extra ? `  (${extra})` : ''}`);
+    nested(f.type, indent + '  ', out);
+  }
+}
+
+function shortType(t: DataType): string {
+  if (typeof t === 'string') return t;
+  if (t.type === 'struct') return 'struct';
+  return typeToString(t);
+}
+
+function nested(t: DataType, indent: string, out: string[]): void {
+  if (typeof t === 'string') return;
+  if (t.type === 'struct') schemaLines(t.fields, indent, out);
+  else if (t.type === 'array' && typeof t.elementType === 'object' && t.elementType.type === 'struct') schemaLines(t.elementType.fields, indent, out);
+  else if (t.type === 'map' && typeof t.valueType === 'object' && t.valueType.type === 'struct') schemaLines(t.valueType.fields, indent, out);
+}
+
+export function formatSchema(fields: Field[]): string {
+  const out: string[] = [];
+  schemaLines(fields, '', out);
+  return out.join('\n');
+}
+
+export function formatSnapshot(s: Snapshot, showFiles: boolean): string {
+  const lines = [
+    `format:      ${s.format}`,
+    `version:     ${s.version}`,
+    `timestamp:   ${isoTime(s.timestamp)}`,
+  ];
+  if (s.name) lines.push(`name:        ${s.name}`);
+  lines.push(
+    `files:       ${s.numFiles} (${bytes(s.sizeBytes)})`,
+    `records:     ${s.numRecords === null ? 'unknown (some files have no stats)' : s.numRecords}${s.numDeletedRecords ? ` (${s.numDeletedRecords} deleted by deletion vectors)` : ''}`,
+    `partitioned: ${s.partitionColumns.length ? s.partitionColumns.join(', ') : 'no'}`,
+    `tombstones:  ${s.tombstones.length}`,
+  );
+  for (const n of s.notes) lines.push(`note:        ${n}`);
+  if (showFiles && s.files.length) {
+    lines.push('', table(['PATH', 'SIZE', 'RECORDS', 'PARTITION'], s.files.map((f) => [f.path, bytes(f.size), f.numRecords === null ? '-' : String(f.numRecords), Object.entries(f.partitionValues).map(([k, v]) => `${k}=${String(v)}`).join(',')])));
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,135 @@
+/**
+ * `lakelens`: the extension's logic on the command line. Every subcommand takes `--json` and then
+ * prints exactly one JSON document on stdout. Errors: exit code 1 and one line on stderr.
+ *
+ * int64 in JSON: numbers while exact (|n| ≤ 2^53−1), decimal strings beyond; ids that are 64-bit
+ * by nature (Iceberg snapshot ids) are always strings.
+ */
+import { FsStorage } from '../core/node/fsStorage';
+import { detectTables } from '../core/detect';
+import { LakeError } from '../core/errors';
+import { stringifyJson } from '../core/json';
+import type { TableFormat, VersionSelector } from '../core/model';
+import { openTable } from '../core/table';
+import { UsageError, parseArgs } from './args';
+import { formatHistory, formatSchema, formatSnapshot, table } from './format';
+import { snapshotJson } from './json';
+
+const USAGE = `Usage: lakelens <command> [options]
+
+Commands:
+  detect <dir>                 list Delta, Iceberg and Hudi tables under a folder
+  history <table>              versions / snapshots, newest first   [--limit N] [--before V]
+  snapshot <table>             files and metadata at a version      [--files] [--stats]
+  schema <table>               the schema at a version
+
+Version selection (snapshot, schema):
+  --version N | --timestamp ISO-8601 | --snapshot-id ID | --ref NAME
+
+Options:
+  --json         print one JSON document (int64 beyond 2^53 as strings)
+  --format F     delta | iceberg | hudi, for folders holding more than one (UniForm)
+  --depth N      detect: how deep to look (default 10)
+  -h, --help     this help
+`;
+
+const VALUED = new Set(['limit', 'before', 'version', 'timestamp', 'snapshot-id', 'ref', 'format', 'depth']);
+const BOOLEANS = new Set(['json', 'help', 'files', 'stats']);
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, flags } = parseArgs(argv, VALUED, BOOLEANS);
+  const [cmd, target, ...rest] = positionals;
+  if (flags.has('help') || !cmd) {
+    process.stdout.write(USAGE);
+    return cmd || flags.has('help') ? 0 : 1;
+  }
+  if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
+  const json = flags.has('json');
+  const out = (value: unknown, text: () => string) => process.stdout.write((json ? stringifyJson(value, 2) : text()) + '\n');
+  if (!target) throw new UsageError(`${cmd} needs a path`);
+
+  switch (cmd) {
+    case 'detect': {
+      const depth = intFlag(flags, 'depth');
+      const tables = await detectTables(new FsStorage(target), depth === undefined ? {} : { maxDepth: depth });
+      const result = tables.map((t) => ({ path: t.path === '' ? '.' : t.path, format: t.format }));
+      out(result, () => (result.length ? table(['FORMAT', 'PATH'], result.map((t) => [t.format, t.path])) : 'no tables found'));
+      return 0;
+    }
+    case 'history': {
+      const t = await openTable(new FsStorage(target), formatFlag(flags));
+      const before = flags.get('before');
+      const page = await t.history({ limit: intFlag(flags, 'limit') ?? 100, ...(typeof before === 'string' ? { before: t.format === 'delta' ? Number(before) : before } : {}) });
+      out(json ? page.versions : page, () => formatHistory(page));
+      return 0;
+    }
+    case 'snapshot': {
+      const t = await openTable(new FsStorage(target), formatFlag(flags));
+      const snap = await t.snapshot(selector(flags));
+      out(snapshotJson(snap, flags.has('stats')), () => formatSnapshot(snap, flags.has('files')));
+      return 0;
+    }
+    case 'schema': {
+      const t = await openTable(new FsStorage(target), formatFlag(flags));
+      const snap = await t.snapshot(selector(flags));
+      out(snap.schema, () => formatSchema(snap.schema.fields));
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command ${JSON.stringify(cmd)}`);
+  }
+}
+
+function intFlag(flags: Map<string, string | true>, name: string): number | undefined {
+  const v = flags.get(name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (typeof v !== 'string' || !Number.isSafeInteger(n) || n < 0) throw new UsageError(`--${name} needs a non-negative integer, got ${String(v)}`);
+  return n;
+}
+
+function formatFlag(flags: Map<string, string | true>): TableFormat | undefined {
+  const f = flags.get('format');
+  if (f === undefined) return undefined;
+  if (f !== 'delta' && f !== 'iceberg' && f !== 'hudi') throw new UsageError(`--format must be delta, iceberg or hudi`);
+  return f;
+}
+
+/** Parses an ISO-8601 time (date-only means midnight UTC) or epoch milliseconds. */
+export function parseTimestamp(s: string): number {
+  if (/^\d{10,}$/.test(s)) return Number(s);
+  const ms = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(s) ? `${s}T00:00:00Z` : s);
+  if (Number.isNaN(ms)) throw new UsageError(`--timestamp needs an ISO-8601 time such as 2024-05-01T12:00:00Z, got ${JSON.stringify(s)}`);
+  return ms;
+}
+
+function selector(flags: Map<string, string | true>): VersionSelector {
+  const sel: VersionSelector = {};
+  const chosen = ['version', 'timestamp', 'snapshot-id', 'ref'].filter((k) => flags.has(k));
+  if (chosen.length > 1) throw new UsageError(`choose one of --${chosen.join(', --')}`);
+  const v = flags.get('version');
+  if (typeof v === 'string') sel.version = /^\d+$/.test(v) && Number.isSafeInteger(Number(v)) ? Number(v) : v;
+  const ts = flags.get('timestamp');
+  if (typeof ts === 'string') sel.timestamp = parseTimestamp(ts);
+  const id = flags.get('snapshot-id');
+  if (typeof id === 'string') sel.snapshotId = id;
+  const ref = flags.get('ref');
+  if (typeof ref === 'string') sel.ref = ref;
+  return sel;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`lakelens: ${err.message}\n(see lakelens --help)\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const msg = err instanceof LakeError ? err.message : err instanceof Error ? `internal error: ${err.message}` : String(err);
+    process.stderr.write(`lakelens: ${msg.replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,125 @@
+/**
+ * A Delta snapshot: the replayed state at one version in the shared model, plus Delta's own
+ * protocol, metadata, app transactions and domain metadata.
+ */
+import { LakeError } from '../errors';
+import type { DataFile, Int64, Snapshot, StructType, Tombstone } from '../model';
+import type { DomainMetadataAction, MetadataAction, ProtocolAction, TxnAction } from './actions';
+import { toModelDv } from './deletionVector';
+import { checkReaderProtocol } from './features';
+import { LOG_DIR } from './logPath';
+import { typePartitionValues } from './partitionValues';
+import type { Replay } from './replay';
+import { type ColumnMappingMode, columnMappingMode, parseDeltaSchema, physicalToLogical } from './schema';
+import { numRecordsOf } from './stats';
+
+export interface DeltaSnapshot extends Snapshot {
+  format: 'delta';
+  version: number;
+  protocol: ProtocolAction;
+  metadata: Omit<MetadataAction, 'schemaString'>;
+  columnMapping: ColumnMappingMode;
+  appTransactions: TxnAction[];
+  domainMetadata: DomainMetadataAction[];
+  /** Checkpoint the snapshot was rebuilt from, if any. */
+  checkpoint?: { version: number; variant: string; path: string };
+  /** Counts from the version's `.crc` file when present. */
+  crc?: { numFiles: number; tableSizeBytes: number };
+  /** The commitInfo of this version (absent when only a checkpoint remains). */
+  commitInfo?: Record<string, unknown>;
+}
+
+export interface BuildInput {
+  version: number;
+  timestamp: number | null;
+  replay: Replay;
+  rootAbs: string;
+  checkpoint?: { version: number; variant: string; path: string };
+  commitInfo?: Record<string, unknown>;
+  notes: string[];
+}
+
+export function buildSnapshot(inp: BuildInput): DeltaSnapshot {
+  const { replay, rootAbs } = inp;
+  if (!replay.protocol) {
+    throw new LakeError('corrupt', `delta: no protocol action found while rebuilding version ${inp.version}`, inp.checkpoint ? inp.checkpoint.path : LOG_DIR);
+  }
+  if (!replay.metadata) {
+    throw new LakeError(
+      'corrupt',
+      `delta: no metaData action found while rebuilding version ${inp.version}${inp.checkpoint ? ` (the checkpoint at version ${inp.checkpoint.version} lacks one)` : ''}`,
+      inp.checkpoint ? inp.checkpoint.path : LOG_DIR,
+    );
+  }
+  checkReaderProtocol(replay.protocol.action, replay.protocol.source);
+  const md = replay.metadata.action;
+  const schema: StructType = parseDeltaSchema(md.schemaString, replay.metadata.source);
+  const physToLogical = physicalToLogical(schema);
+  const partitionColumns = md.partitionColumns;
+
+  let sizeBytes = 0;
+  let numRecords: number | null = 0;
+  let numDeleted = 0;
+  const files: DataFile[] = new Array(replay.adds.length);
+  for (let i = 0; i < replay.adds.length; i++) {
+    const { add, path, source } = replay.adds[i]!;
+    const n = numRecordsOf(add.stats, add.statsParsed, source);
+    const f: DataFile = {
+      path,
+      size: add.size,
+      numRecords: n,
+      partitionValues: typePartitionValues(add.partitionValues, partitionColumns, schema, physToLogical, source),
+      modificationTime: add.modificationTime,
+      deletionVector: add.deletionVector ? toModelDv(add.deletionVector, rootAbs, source) : null,
+    };
+    if (add.stats !== undefined) f.statsJson = add.stats;
+    if (add.tags) f.tags = add.tags;
+    if (add.baseRowId !== undefined) f.baseRowId = add.baseRowId;
+    if (add.defaultRowCommitVersion !== undefined) f.defaultRowCommitVersion = add.defaultRowCommitVersion as Int64;
+    files[i] = f;
+    sizeBytes += add.size;
+    if (n === null) numRecords = null;
+    else if (numRecords !== null) numRecords += n;
+    if (add.deletionVector) numDeleted += add.deletionVector.cardinality;
+  }
+  if (!Number.isSafeInteger(sizeBytes)) throw new LakeError('too-large', 'delta: total table size exceeds 2^53 bytes', LOG_DIR);
+
+  const tombstones: Tombstone[] = replay.removes.map(({ remove, path, source }) => {
+    const t: Tombstone = {
+      path,
+      deletionTimestamp: remove.deletionTimestamp ?? null,
+      size: remove.size ?? null,
+      dataChange: remove.dataChange,
+    };
+    if (remove.partitionValues) t.partitionValues = typePartitionValues(remove.partitionValues, partitionColumns, schema, physToLogical, source);
+    if (remove.deletionVector) t.deletionVector = toModelDv(remove.deletionVector, rootAbs, source);
+    return t;
+  });
+
+  const { schemaString: _omit, ...metadata } = md;
+  const snap: DeltaSnapshot = {
+    format: 'delta',
+    version: inp.version,
+    timestamp: inp.timestamp,
+    schema,
+    partitionColumns,
+    properties: md.configuration,
+    files,
+    tombstones,
+    numFiles: files.length,
+    sizeBytes,
+    numRecords,
+    numDeletedRecords: numDeleted,
+    notes: inp.notes,
+    protocol: replay.protocol.action,
+    metadata,
+    columnMapping: columnMappingMode(md.configuration),
+    appTransactions: [...replay.txns.values()],
+    domainMetadata: replay.liveDomains(),
+  };
+  if (md.name !== undefined) snap.name = md.name;
+  if (md.description !== undefined) snap.description = md.description;
+  if (inp.checkpoint) snap.checkpoint = inp.checkpoint;
+  if (inp.commitInfo) snap.commitInfo = inp.commitInfo;
+  return snap;
+}

@@ -1,0 +1,353 @@
+/**
+ * A Delta table opened through Storage: snapshots at any version or timestamp, and history.
+ * The log listing is cached until `refresh()`; snapshots are rebuilt per request (callers cache).
+ */
+import { LakeError, checkAborted } from '../errors';
+import { parseJson } from '../json';
+import type { HistoryPage, VersionId, VersionInfo, VersionSelector } from '../model';
+import { type Storage, readText } from '../storage';
+import type { Action } from './actions';
+import { readCheckpoint } from './checkpoint';
+import { parseJsonActions } from './commit';
+import { hasReaderFeature } from './features';
+import { LOG_DIR } from './logPath';
+import { type DeltaLog, type LogSegment, earliestReconstructable, listDeltaLog, segmentsFor } from './logSegment';
+import { Replay } from './replay';
+import { type DeltaSnapshot, buildSnapshot } from './snapshot';
+
+const HEAD_BYTES = 1 << 16;
+const PARALLEL_READS = 16;
+
+export interface CommitHead {
+  version: number;
+  timestamp: number | null;
+  commitInfo?: Record<string, unknown>;
+}
+
+export class DeltaTable {
+  readonly format = 'delta' as const;
+  private logPromise?: Promise<DeltaLog>;
+  private readonly heads = new Map<number, Promise<CommitHead>>();
+
+  constructor(readonly storage: Storage) {}
+
+  /** Absolute root with POSIX separators, to recognise absolute paths that point inside the table. */
+  get rootAbs(): string {
+    return (this.storage.localPath?.('') ?? this.storage.root).replace(/\\/g, '/');
+  }
+
+  /** The listed log (cached). */
+  log(): Promise<DeltaLog> {
+    this.logPromise ??= listDeltaLog(this.storage).catch((err) => {
+      this.logPromise = undefined;
+      throw err;
+    });
+    return this.logPromise;
+  }
+
+  /** Forgets the cached listing so the next call sees new commits. */
+  refresh(): void {
+    this.logPromise = undefined;
+    this.heads.clear();
+  }
+
+  async latestVersion(): Promise<number> {
+    return (await this.log()).latest;
+  }
+
+  /** Resolves a selector to a version number. */
+  async resolveVersion(sel: VersionSelector = {}): Promise<number> {
+    const log = await this.log();
+    if (sel.snapshotId !== undefined || sel.ref !== undefined) {
+      throw new LakeError('invalid-argument', 'delta: tables have versions, not snapshot ids or refs; use --version or --timestamp');
+    }
+    if (sel.version !== undefined) {
+      const v = typeof sel.version === 'number' ? sel.version : Number(sel.version);
+      if (!Number.isSafeInteger(v) || v < 0) throw new LakeError('invalid-argument', `delta: invalid version ${String(sel.version)}`);
+      return v;
+    }
+    if (sel.timestamp !== undefined) return this.versionAt(sel.timestamp, log);
+    return log.latest;
+  }
+
+  /** Snapshot at the selected version (latest by default). */
+  async snapshot(sel: VersionSelector = {}, signal?: AbortSignal): Promise<DeltaSnapshot> {
+    const log = await this.log();
+    const version = await this.resolveVersion(sel);
+    const segments = segmentsFor(log, version);
+    const skipped: string[] = [];
+    let firstCheckpointError: unknown;
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i]!;
+      try {
+        const snap = await this.load(seg, log, signal);
+        snap.notes.push(...skipped);
+        return snap;
+      } catch (err) {
+        // a broken checkpoint is survivable when an older one (or the full commit history) exists
+        if (err instanceof CheckpointError && i < segments.length - 1) {
+          firstCheckpointError ??= err.cause;
+          skipped.push(`skipped unreadable checkpoint at version ${seg.checkpoint!.version}: ${(err.cause as Error).message}`);
+          continue;
+        }
+        const cause = err instanceof CheckpointError ? err.cause : err;
+        if (firstCheckpointError instanceof LakeError) {
+          // the first failure is the one to report; say the fallback did not help either
+          const why = cause instanceof Error ? cause.message : String(cause);
+          throw new LakeError(firstCheckpointError.kind, `${firstCheckpointError.message}; replaying older log files instead failed too: ${why}`, undefined, { cause });
+        }
+        throw cause;
+      }
+    }
+    throw new LakeError('corrupt', 'delta: no readable log segment', LOG_DIR);
+  }
+
+  private async load(seg: LogSegment, log: DeltaLog, signal?: AbortSignal): Promise<DeltaSnapshot> {
+    const replay = new Replay(this.rootAbs);
+    const commits = await this.readCommits(seg.commits, signal);
+    for (let i = commits.length - 1; i >= 0; i--) replay.apply(commits[i]!, seg.commits[i]!.path);
+    let cpInfo: { version: number; variant: string; path: string } | undefined;
+    if (seg.checkpoint) {
+      checkAborted(signal);
+      const cp = seg.checkpoint;
+      cpInfo = { version: cp.version, variant: cp.variant, path: cp.paths[0]! };
+      let actions: Action[];
+      try {
+        actions = await readCheckpoint(this.storage, cp);
+      } catch (err) {
+        throw new CheckpointError(err);
+      }
+      replay.apply(actions, cp.paths[0]!);
+      if (!replay.metadata || !replay.protocol) {
+        // a checkpoint must carry both; one without is damaged
+        const what = !replay.metadata ? 'metaData' : 'protocol';
+        throw new CheckpointError(new LakeError('corrupt', `delta: checkpoint at version ${cp.version} has no ${what} action`, cp.paths[0]));
+      }
+    }
+    const last = seg.commits.at(-1);
+    let head: CommitHead;
+    if (last && last.version === seg.version) {
+      const ci = commits.at(-1)!.find((a) => a.commitInfo)?.commitInfo;
+      head = { version: seg.version, timestamp: await this.timestampFrom(ci, last.path), ...(ci ? { commitInfo: ci } : {}) };
+    } else head = await this.commitHead(seg.version, log);
+
+    const notes = [...log.notes];
+    const snap = buildSnapshot({
+      version: seg.version,
+      timestamp: head.timestamp,
+      replay,
+      rootAbs: this.rootAbs,
+      notes,
+      ...(cpInfo ? { checkpoint: cpInfo } : {}),
+      ...(head.commitInfo ? { commitInfo: head.commitInfo } : {}),
+    });
+    await this.addCrc(snap, log);
+    if (hasReaderFeature(snap.protocol, 'catalogManaged') || hasReaderFeature(snap.protocol, 'catalogOwned-preview')) {
+      const unpublished = log.staged.filter((s) => s.version > log.latest);
+      notes.push(
+        unpublished.length > 0
+          ? `catalog-managed table: ${unpublished.length} staged commit(s) in _delta_log/_staged_commits (versions ${unpublished[0]!.version}–${unpublished.at(-1)!.version}) are not shown; only the managing catalog knows which are ratified. This is the latest published version.`
+          : 'catalog-managed table: the managing catalog may hold commits not yet published to _delta_log; this is the latest published version.',
+      );
+    }
+    return snap;
+  }
+
+  /** Reads commit files in parallel batches, keeping order. */
+  private async readCommits(commits: { version: number; path: string }[], signal?: AbortSignal): Promise<Action[][]> {
+    const out: Action[][] = new Array(commits.length);
+    for (let i = 0; i < commits.length; i += PARALLEL_READS) {
+      checkAborted(signal);
+      const batch = commits.slice(i, i + PARALLEL_READS);
+      const parsed = await Promise.all(batch.map(async (c) => parseJsonActions(await this.storage.read(c.path), c.path)));
+      parsed.forEach((p, j) => (out[i + j] = p));
+    }
+    return out;
+  }
+
+  private async addCrc(snap: DeltaSnapshot, log: DeltaLog): Promise<void> {
+    const path = log.crcPaths.get(snap.version);
+    if (!path) return;
+    try {
+      const crc = parseJson(await readText(this.storage, path)) as Record<string, unknown>;
+      const numFiles = Number(crc.numFiles);
+      const tableSizeBytes = Number(crc.tableSizeBytes);
+      if (!Number.isFinite(numFiles) || !Number.isFinite(tableSizeBytes)) return;
+      snap.crc = { numFiles, tableSizeBytes };
+      if (numFiles !== snap.numFiles || tableSizeBytes !== snap.sizeBytes) {
+        snap.notes.push(
+          `version checksum ${path} disagrees with the log: it records ${numFiles} files / ${tableSizeBytes} bytes, replay gives ${snap.numFiles} files / ${snap.sizeBytes} bytes`,
+        );
+      }
+    } catch {
+      snap.notes.push(`ignored unreadable version checksum ${path}`);
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // timestamps
+
+  /** In-commit timestamp when present, else commitInfo.timestamp, else the commit file's mtime. */
+  private async timestampFrom(ci: Record<string, unknown> | undefined, path: string): Promise<number | null> {
+    const ict = ci?.inCommitTimestamp;
+    if (ict !== undefined && ict !== null && Number.isFinite(Number(ict))) return Number(ict);
+    const ts = ci?.timestamp;
+    if (ts !== undefined && ts !== null && Number.isFinite(Number(ts))) return Number(ts);
+    const st = await this.storage.stat(path);
+    return st ? Math.round(st.mtime) : null;
+  }
+
+  /** commitInfo and timestamp of one version, reading only the head of the commit when possible. */
+  commitHead(version: number, log?: DeltaLog): Promise<CommitHead> {
+    let p = this.heads.get(version);
+    if (!p) {
+      p = this.readHead(version, log).catch((err) => {
+        this.heads.delete(version);
+        throw err;
+      });
+      this.heads.set(version, p);
+    }
+    return p;
+  }
+
+  private async readHead(version: number, knownLog?: DeltaLog): Promise<CommitHead> {
+    const log = knownLog ?? (await this.log());
+    const path = log.commitPaths.get(version);
+    if (!path) {
+      // only a checkpoint remains for this version: its file time is the best we have
+      const cp = log.checkpoints.find((c) => c.version === version);
+      const st = cp ? await this.storage.stat(cp.paths[0]!) : undefined;
+      return { version, timestamp: st ? Math.round(st.mtime) : null };
+    }
+    const head = await this.storage.readRange(path, 0, HEAD_BYTES);
+    const text = new TextDecoder().decode(head);
+    const nl = text.indexOf('\n');
+    let ci: Record<string, unknown> | undefined;
+    if (nl > 0 || head.length < HEAD_BYTES) {
+      const firstLine = nl > 0 ? text.slice(0, nl) : text;
+      try {
+        const first = parseJson(firstLine) as Record<string, unknown>;
+        if (first && typeof first.commitInfo === 'object') ci = first.commitInfo as Record<string, unknown>;
+      } catch {
+        // fall through to a full read, which reports the error with its line number
+      }
+    }
+    if (!ci) ci = parseJsonActions(await this.storage.read(path), path).find((a) => a.commitInfo)?.commitInfo;
+    return { version, timestamp: await this.timestampFrom(ci, path), ...(ci ? { commitInfo: ci } : {}) };
+  }
+
+  /**
+   * The latest version committed at or before `ts` (ms). Timestamps are assumed to grow with the
+   * version (guaranteed with in-commit timestamps), so this is a binary search over the commits.
+   */
+  async versionAt(ts: number, knownLog?: DeltaLog): Promise<number> {
+    const log = knownLog ?? (await this.log());
+    const vs = log.versions;
+    if (vs.length === 0) return log.latest;
+    const first = await this.commitHead(vs[0]!, log);
+    if (first.timestamp !== null && ts < first.timestamp) {
+      throw new LakeError(
+        'unknown-version',
+        `delta: ${new Date(ts).toISOString()} is before the earliest available version ${vs[0]} (${new Date(first.timestamp).toISOString()})`,
+      );
+    }
+    let lo = 0;
+    let hi = vs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      const h = await this.commitHead(vs[mid]!, log);
+      if (h.timestamp !== null && h.timestamp <= ts) lo = mid;
+      else hi = mid - 1;
+    }
+    return vs[lo]!;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // history
+
+  /** Versions newest first, `limit` at a time, reading only the commits of the page. */
+  async history(opts: { limit?: number; before?: VersionId; signal?: AbortSignal } = {}): Promise<HistoryPage> {
+    const log = await this.log();
+    const limit = Math.max(1, opts.limit ?? 100);
+    const vs = log.versions;
+    let end = vs.length; // exclusive index
+    if (opts.before !== undefined) {
+      const before = Number(opts.before);
+      let lo = 0;
+      let hi = vs.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (vs[mid]! < before) lo = mid + 1;
+        else hi = mid;
+      }
+      end = lo;
+    }
+    const start = Math.max(0, end - limit);
+    const page = vs.slice(start, end).reverse();
+    const entries = await this.readCommits(
+      page.map((v) => ({ version: v, path: log.commitPaths.get(v)! })),
+      opts.signal,
+    );
+    const versions: VersionInfo[] = [];
+    for (let i = 0; i < page.length; i++) {
+      versions.push(await this.summarize(page[i]!, entries[i]!, log.commitPaths.get(page[i]!)!));
+    }
+    const out: HistoryPage = { versions, total: vs.length };
+    if (start > 0) out.next = vs[start]!;
+    const oldest = earliestReconstructable(log);
+    out.oldest = oldest;
+    return out;
+  }
+
+  private async summarize(version: number, actions: Action[], path: string): Promise<VersionInfo> {
+    const ci = actions.find((a) => a.commitInfo)?.commitInfo ?? {};
+    const info: VersionInfo = {
+      version,
+      timestamp: await this.timestampFrom(actions.some((a) => a.commitInfo) ? ci : undefined, path),
+      operation: typeof ci.operation === 'string' ? ci.operation : null,
+      operationParameters: objectOf(ci.operationParameters),
+      operationMetrics: objectOf(ci.operationMetrics),
+      engineInfo: typeof ci.engineInfo === 'string' ? ci.engineInfo : typeof ci.clientVersion === 'string' ? ci.clientVersion : null,
+      addedFiles: 0,
+      removedFiles: 0,
+      addedBytes: 0,
+      removedBytes: 0,
+    };
+    for (const a of actions) {
+      if (a.add) {
+        info.addedFiles++;
+        info.addedBytes += a.add.size;
+      } else if (a.remove) {
+        info.removedFiles++;
+        info.removedBytes += a.remove.size ?? 0;
+      }
+    }
+    const extra: Record<string, unknown> = {};
+    for (const k of ['isolationLevel', 'isBlindAppend', 'userName', 'userId', 'readVersion', 'txnId', 'clusterId', 'inCommitTimestamp']) {
+      if (ci[k] !== undefined && ci[k] !== null) extra[k] = ci[k];
+    }
+    if (actions.some((a) => a.metaData)) extra.metadataChanged = true;
+    if (actions.some((a) => a.protocol)) extra.protocolChanged = true;
+    if (Object.keys(extra).length > 0) info.extra = extra;
+    return info;
+  }
+
+  /** All actions of one commit (for "files added/removed in version N"). */
+  async commitActions(version: number): Promise<Action[]> {
+    const log = await this.log();
+    const path = log.commitPaths.get(version);
+    if (!path) throw new LakeError('unknown-version', `delta: no commit file for version ${version}`, LOG_DIR);
+    return parseJsonActions(await this.storage.read(path), path);
+  }
+}
+
+/** Marks a failure to read a checkpoint, which is survivable when an older segment exists. */
+class CheckpointError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('checkpoint unreadable');
+  }
+}
+
+function objectOf(v: unknown): Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}

@@ -1,0 +1,40 @@
+/**
+ * One error type for everything the core refuses. `kind` lets callers react (a missing file vs an
+ * unsupported feature); `path` names the file at fault so every message can point at it.
+ * Messages are short and prefixed with the format, in the style of hyparquet:
+ * `delta: reader feature "foo" not supported (_delta_log/00000000000000000003.json)`.
+ */
+export type ErrorKind =
+  | 'not-a-table'
+  | 'unsupported'
+  | 'corrupt'
+  | 'missing'
+  | 'unknown-version'
+  | 'out-of-root'
+  | 'invalid-argument'
+  | 'too-large'
+  | 'cancelled';
+
+export class LakeError extends Error {
+  override readonly name = 'LakeError';
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly path?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(path ? `${message} (${path})` : message, options);
+  }
+}
+
+/** Wraps anything thrown while handling `path` into a LakeError of `kind`, keeping LakeErrors as they are. */
+export function asLakeError(err: unknown, kind: ErrorKind, prefix: string, path?: string): LakeError {
+  if (err instanceof LakeError) return err;
+  const detail = err instanceof Error ? err.message : String(err);
+  return new LakeError(kind, `${prefix}: ${detail}`, path, { cause: err });
+}
+
+/** Throws a `cancelled` LakeError when the signal has fired. */
+export function checkAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new LakeError('cancelled', 'cancelled');
+}

@@ -1,0 +1,103 @@
+/**
+ * Storage over node:fs, for the CLI, tests and the extension host (which runs in Node too).
+ * Besides the lexical check of `resolveInRoot`, every access resolves symlinks and refuses targets
+ * outside the real root: a symlink inside a cloned table must not lead to ~/.ssh.
+ */
+import * as fs from 'node:fs/promises';
+import * as nodePath from 'node:path';
+import { LakeError } from '../errors';
+import { type DirEntry, type FileEntry, type Storage, resolveInRoot } from '../storage';
+
+export class FsStorage implements Storage {
+  readonly root: string;
+  private realRoot: Promise<string>;
+
+  constructor(root: string) {
+    this.root = nodePath.resolve(root);
+    this.realRoot = fs.realpath(this.root).catch(() => this.root);
+  }
+
+  localPath(path: string): string {
+    const rel = resolveInRoot(path);
+    return rel === '' ? this.root : nodePath.join(this.root, ...rel.split('/'));
+  }
+
+  /** Resolves symlinks and checks the target is inside the real root. Returns undefined when absent. */
+  private async checked(path: string): Promise<string | undefined> {
+    const abs = this.localPath(path);
+    let real: string;
+    try {
+      real = await fs.realpath(abs);
+    } catch (err) {
+      if (isNotFound(err)) return undefined;
+      throw new LakeError('missing', `cannot access file: ${(err as Error).message}`, path);
+    }
+    const root = await this.realRoot;
+    if (real !== root && !real.startsWith(root + nodePath.sep)) {
+      throw new LakeError('out-of-root', `path leads outside the table root through a symlink`, path);
+    }
+    return real;
+  }
+
+  async list(dir: string): Promise<DirEntry[]> {
+    const real = await this.checked(dir);
+    if (real === undefined) return [];
+    let dirents;
+    try {
+      dirents = await fs.readdir(real, { withFileTypes: true });
+    } catch (err) {
+      if (isNotFound(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
+      throw new LakeError('missing', `cannot list folder: ${(err as Error).message}`, dir);
+    }
+    const base = resolveInRoot(dir);
+    return dirents.map((d) => ({
+      name: d.name,
+      path: base === '' ? d.name : `${base}/${d.name}`,
+      // a symlink's kind is only known after following it; treat it as a file, stat() tells more
+      isDir: d.isDirectory(),
+    }));
+  }
+
+  async read(path: string): Promise<Uint8Array> {
+    const real = await this.checked(path);
+    if (real === undefined) throw new LakeError('missing', 'file not found', path);
+    try {
+      return await fs.readFile(real);
+    } catch (err) {
+      throw new LakeError('missing', `cannot read file: ${(err as Error).message}`, path);
+    }
+  }
+
+  async readRange(path: string, start: number, end: number): Promise<Uint8Array> {
+    const real = await this.checked(path);
+    if (real === undefined) throw new LakeError('missing', 'file not found', path);
+    const fh = await fs.open(real, 'r');
+    try {
+      const len = Math.max(0, end - start);
+      const buf = Buffer.allocUnsafe(len);
+      let got = 0;
+      while (got < len) {
+        const { bytesRead } = await fh.read(buf, got, len - got, start + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      return got === len ? buf : buf.subarray(0, got);
+    } finally {
+      await fh.close();
+    }
+  }
+
+  async stat(path: string): Promise<FileEntry | undefined> {
+    const real = await this.checked(path);
+    if (real === undefined) return undefined;
+    const st = await fs.stat(real).catch(() => undefined);
+    if (!st) return undefined;
+    const rel = resolveInRoot(path);
+    return { name: nodePath.basename(real), path: rel, isDir: st.isDirectory(), size: st.size, mtime: st.mtimeMs };
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}

@@ -1,0 +1,88 @@
+/**
+ * Storage: the only way the core reads bytes. Paths are POSIX-style and relative to the table root
+ * ('' is the root itself). Implementations refuse any path that would leave the root, so a crafted
+ * log cannot make the core read /etc/passwd; see `resolveInRoot`.
+ */
+import { LakeError } from './errors';
+
+/** A folder entry, as cheap to produce as a directory listing (no stat per entry). */
+export interface DirEntry {
+  /** Base name. */
+  name: string;
+  /** Path relative to the storage root. */
+  path: string;
+  isDir: boolean;
+}
+
+export interface FileEntry extends DirEntry {
+  size: number;
+  /** Modification time, ms since epoch. */
+  mtime: number;
+}
+
+export interface Storage {
+  /** Human-readable location of the root (a local path or URI), for messages. */
+  readonly root: string;
+  /** Entries of a folder; an empty list when the folder does not exist. */
+  list(dir: string): Promise<DirEntry[]>;
+  /** Whole file. Missing file → LakeError('missing'). */
+  read(path: string): Promise<Uint8Array>;
+  /** Bytes [start, end) of a file. */
+  readRange(path: string, start: number, end: number): Promise<Uint8Array>;
+  /** Entry for a path, or undefined when absent. */
+  stat(path: string): Promise<FileEntry | undefined>;
+  /** Absolute local file-system path for engines that open files themselves (DuckDB), if any. */
+  localPath?(path: string): string;
+}
+
+/**
+ * Normalises a relative path and checks it stays inside the root: no absolute paths, no `..`
+ * climbing above the root, no NUL bytes. Returns the normalised relative path ('' for the root).
+ */
+export function resolveInRoot(path: string): string {
+  if (path.includes('\0')) throw new LakeError('out-of-root', `path contains a NUL byte: ${JSON.stringify(path)}`);
+  const p = path.replace(/\\/g, '/');
+  if (p.startsWith('/') || /^[a-zA-Z]:\//.test(p) || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(p)) {
+    throw new LakeError('out-of-root', `path is absolute, expected one inside the table: ${path}`);
+  }
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length === 0) throw new LakeError('out-of-root', `path escapes the table root: ${path}`);
+      out.pop();
+    } else out.push(part);
+  }
+  return out.join('/');
+}
+
+/** Joins relative path segments ('' segments are skipped). */
+export function joinPath(...parts: string[]): string {
+  return parts.filter((p) => p !== '').join('/');
+}
+
+export function baseName(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? path : path.slice(i + 1);
+}
+
+export function dirName(path: string): string {
+  const i = path.lastIndexOf('/');
+  return i < 0 ? '' : path.slice(0, i);
+}
+
+/** UTF-8 text of a file. */
+export async function readText(storage: Storage, path: string): Promise<string> {
+  return new TextDecoder().decode(await storage.read(path));
+}
+
+/** Stats a set of paths a few hundred at a time; absent files are dropped. */
+export async function statAll(storage: Storage, paths: string[]): Promise<FileEntry[]> {
+  const out: FileEntry[] = [];
+  const BATCH = 256;
+  for (let i = 0; i < paths.length; i += BATCH) {
+    const got = await Promise.all(paths.slice(i, i + BATCH).map((p) => storage.stat(p)));
+    for (const e of got) if (e) out.push(e);
+  }
+  return out;
+}

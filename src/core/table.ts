@@ -1,0 +1,34 @@
+/**
+ * Opening a table of any format behind one interface, so the CLI and the extension never branch
+ * on the format.
+ */
+import { DeltaTable } from './delta/table';
+import { LakeError } from './errors';
+import type { HistoryPage, Snapshot, TableFormat, VersionId, VersionSelector } from './model';
+import type { Storage } from './storage';
+import { detectFormats } from './detect';
+
+export interface LakeTable {
+  readonly format: TableFormat;
+  readonly storage: Storage;
+  /** Forget cached listings so the next call sees new commits. */
+  refresh(): void;
+  snapshot(sel?: VersionSelector, signal?: AbortSignal): Promise<Snapshot>;
+  history(opts?: { limit?: number; before?: VersionId; signal?: AbortSignal }): Promise<HistoryPage>;
+}
+
+/** Opens the table rooted at `storage`; `format` picks one side of a multi-format (UniForm) table. */
+export async function openTable(storage: Storage, format?: TableFormat): Promise<LakeTable> {
+  const formats = await detectFormats(storage, '');
+  if (formats.length === 0) {
+    throw new LakeError('not-a-table', 'not a Delta, Iceberg or Hudi table: no _delta_log/, metadata/*.metadata.json or .hoodie/ found', storage.root);
+  }
+  const chosen = format ?? formats[0]!;
+  if (!formats.includes(chosen)) throw new LakeError('not-a-table', `not a ${chosen} table (found: ${formats.join(', ')})`, storage.root);
+  switch (chosen) {
+    case 'delta':
+      return new DeltaTable(storage);
+    default:
+      throw new LakeError('unsupported', `${chosen} tables are not supported yet`, storage.root);
+  }
+}
