@@ -64,14 +64,16 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'snapshot': {
+      const sel = selector(flags);
       const t = await openTable(new FsStorage(target), formatFlag(flags));
-      const snap = await t.snapshot(selector(flags));
+      const snap = await t.snapshot(sel);
       out(snapshotJson(snap, flags.has('stats')), () => formatSnapshot(snap, flags.has('files')));
       return 0;
     }
     case 'schema': {
+      const sel = selector(flags);
       const t = await openTable(new FsStorage(target), formatFlag(flags));
-      const snap = await t.snapshot(selector(flags));
+      const snap = await t.snapshot(sel);
       out(snap.schema, () => formatSchema(snap.schema.fields));
       return 0;
     }

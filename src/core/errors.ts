@@ -17,6 +17,8 @@ export type ErrorKind =
 
 export class LakeError extends Error {
   override readonly name = 'LakeError';
+  /** The message without the file appended. */
+  readonly detail: string;
   constructor(
     readonly kind: ErrorKind,
     message: string,
@@ -24,6 +26,7 @@ export class LakeError extends Error {
     options?: { cause?: unknown },
   ) {
     super(path ? `${message} (${path})` : message, options);
+    this.detail = message;
   }
 }
 

@@ -94,7 +94,7 @@ export class DeltaTable {
         if (firstCheckpointError instanceof LakeError) {
           // the first failure is the one to report; say the fallback did not help either
           const why = cause instanceof Error ? cause.message : String(cause);
-          throw new LakeError(firstCheckpointError.kind, `${firstCheckpointError.message}; replaying older log files instead failed too: ${why}`, undefined, { cause });
+          throw new LakeError(firstCheckpointError.kind, `${firstCheckpointError.detail}; replaying older log files instead failed too: ${why}`, firstCheckpointError.path, { cause });
         }
         throw cause;
       }
