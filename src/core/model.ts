@@ -221,3 +221,22 @@ export interface Snapshot {
   /** Non-fatal findings worth showing (stale _last_checkpoint, unpublished staged commits, …). */
   notes: string[];
 }
+
+/** What one version changed: files added and removed (for the tree and row diffs). */
+export interface VersionChanges {
+  version: VersionId;
+  timestamp: number | null;
+  added: DataFile[];
+  removed: Tombstone[];
+  metadataChanged: boolean;
+  protocolChanged: boolean;
+}
+
+/** A schema in force from `version` on (entries only where it changed), oldest first. */
+export interface SchemaVersion {
+  version: VersionId;
+  timestamp: number | null;
+  schema: StructType;
+  partitionColumns: string[];
+  properties: Record<string, string>;
+}

@@ -4,7 +4,7 @@
  */
 import { DeltaTable } from './delta/table';
 import { LakeError } from './errors';
-import type { HistoryPage, Snapshot, TableFormat, VersionId, VersionSelector } from './model';
+import type { HistoryPage, SchemaVersion, Snapshot, TableFormat, VersionChanges, VersionId, VersionSelector } from './model';
 import type { Storage } from './storage';
 import { detectFormats } from './detect';
 
@@ -15,6 +15,10 @@ export interface LakeTable {
   refresh(): void;
   snapshot(sel?: VersionSelector, signal?: AbortSignal): Promise<Snapshot>;
   history(opts?: { limit?: number; before?: VersionId; signal?: AbortSignal }): Promise<HistoryPage>;
+  /** Files added and removed by one version. */
+  changes?(version: VersionId, signal?: AbortSignal): Promise<VersionChanges>;
+  /** Schemas over time, oldest first, one entry per change (for lineage). */
+  schemaHistory?(signal?: AbortSignal): Promise<SchemaVersion[]>;
 }
 
 /** Opens the table rooted at `storage`; `format` picks one side of a multi-format (UniForm) table. */

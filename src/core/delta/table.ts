@@ -4,13 +4,18 @@
  */
 import { LakeError, checkAborted } from '../errors';
 import { parseJson } from '../json';
-import type { HistoryPage, VersionId, VersionInfo, VersionSelector } from '../model';
+import type { DataFile, HistoryPage, SchemaVersion, StructType, Tombstone, VersionChanges, VersionId, VersionInfo, VersionSelector } from '../model';
+import { toModelDv } from './deletionVector';
+import { canonicalDeltaPath } from './paths';
+import { typePartitionValues } from './partitionValues';
+import { parseDeltaSchema, physicalToLogical } from './schema';
+import { numRecordsOf } from './stats';
 import { type Storage, readText } from '../storage';
 import type { Action } from './actions';
 import { readCheckpoint } from './checkpoint';
 import { parseJsonActions } from './commit';
 import { hasReaderFeature } from './features';
-import { LOG_DIR } from './logPath';
+import { LOG_DIR, commitPath } from './logPath';
 import { type DeltaLog, type LogSegment, earliestReconstructable, listDeltaLog, segmentsFor } from './logSegment';
 import { Replay } from './replay';
 import { type DeltaSnapshot, buildSnapshot } from './snapshot';
@@ -28,6 +33,7 @@ export class DeltaTable {
   readonly format = 'delta' as const;
   private logPromise?: Promise<DeltaLog>;
   private readonly heads = new Map<number, Promise<CommitHead>>();
+  private schemaHistoryPromise?: Promise<SchemaVersion[]>;
 
   constructor(readonly storage: Storage) {}
 
@@ -48,6 +54,7 @@ export class DeltaTable {
   /** Forgets the cached listing so the next call sees new commits. */
   refresh(): void {
     this.logPromise = undefined;
+    this.schemaHistoryPromise = undefined;
     this.heads.clear();
   }
 
@@ -330,6 +337,100 @@ export class DeltaTable {
     if (actions.some((a) => a.protocol)) extra.protocolChanged = true;
     if (Object.keys(extra).length > 0) info.extra = extra;
     return info;
+  }
+
+  /** Files added and removed by one commit, typed like a snapshot's files. */
+  async changes(version: VersionId, signal?: AbortSignal): Promise<VersionChanges> {
+    const v = Number(version);
+    const actions = await this.commitActions(v);
+    checkAborted(signal);
+    const own = actions.find((a) => a.metaData)?.metaData;
+    let schema: StructType;
+    let partitionColumns: string[];
+    if (own) {
+      schema = parseDeltaSchema(own.schemaString, commitPath(v));
+      partitionColumns = own.partitionColumns;
+    } else {
+      const meta = await this.schemaAt(v, signal);
+      schema = meta.schema;
+      partitionColumns = meta.partitionColumns;
+    }
+    const phys = physicalToLogical(schema);
+    const root = this.rootAbs;
+    const source = commitPath(v);
+    const added: DataFile[] = [];
+    const removed: Tombstone[] = [];
+    for (const a of actions) {
+      if (a.add) {
+        added.push({
+          path: canonicalDeltaPath(a.add.path, root),
+          size: a.add.size,
+          numRecords: numRecordsOf(a.add.stats, a.add.statsParsed, source),
+          partitionValues: typePartitionValues(a.add.partitionValues, partitionColumns, schema, phys, source),
+          modificationTime: a.add.modificationTime,
+          deletionVector: a.add.deletionVector ? toModelDv(a.add.deletionVector, root, source) : null,
+          ...(a.add.stats !== undefined ? { statsJson: a.add.stats } : {}),
+        });
+      } else if (a.remove) {
+        const t: Tombstone = {
+          path: canonicalDeltaPath(a.remove.path, root),
+          deletionTimestamp: a.remove.deletionTimestamp ?? null,
+          size: a.remove.size ?? null,
+          dataChange: a.remove.dataChange,
+        };
+        if (a.remove.partitionValues) t.partitionValues = typePartitionValues(a.remove.partitionValues, partitionColumns, schema, phys, source);
+        if (a.remove.deletionVector) t.deletionVector = toModelDv(a.remove.deletionVector, root, source);
+        removed.push(t);
+      }
+    }
+    const head = await this.commitHead(v);
+    return { version: v, timestamp: head.timestamp, added, removed, metadataChanged: !!own, protocolChanged: actions.some((a) => a.protocol) };
+  }
+
+  /** The schema and partition columns in force at a version (from the schema history). */
+  private async schemaAt(version: number, signal?: AbortSignal): Promise<SchemaVersion> {
+    const hist = await this.schemaHistory(signal);
+    let found = hist[0]!;
+    for (const h of hist) if (Number(h.version) <= version) found = h;
+    return found;
+  }
+
+  /**
+   * Schemas over time, oldest first: the schema at the oldest reconstructable version, then one
+   * entry per commit carrying a metaData action. Commits without "metaData" in their text are
+   * skipped unparsed, so this costs a read of the log, not a parse of it.
+   */
+  schemaHistory(signal?: AbortSignal): Promise<SchemaVersion[]> {
+    this.schemaHistoryPromise ??= this.readSchemaHistory(signal).catch((err) => {
+      this.schemaHistoryPromise = undefined;
+      throw err;
+    });
+    return this.schemaHistoryPromise;
+  }
+
+  private async readSchemaHistory(signal?: AbortSignal): Promise<SchemaVersion[]> {
+    const log = await this.log();
+    const first = earliestReconstructable(log);
+    const start = await this.snapshot({ version: first }, signal);
+    const out: SchemaVersion[] = [{ version: first, timestamp: start.timestamp, schema: start.schema, partitionColumns: start.partitionColumns, properties: start.properties }];
+    const later = log.versions.filter((v) => v > first);
+    for (let i = 0; i < later.length; i += PARALLEL_READS) {
+      checkAborted(signal);
+      const batch = later.slice(i, i + PARALLEL_READS);
+      const texts = await Promise.all(batch.map((v) => this.storage.read(log.commitPaths.get(v)!)));
+      for (let j = 0; j < batch.length; j++) {
+        const bytes = texts[j]!;
+        if (!new TextDecoder().decode(bytes).includes('"metaData"')) continue;
+        const v = batch[j]!;
+        const path = log.commitPaths.get(v)!;
+        const actions = parseJsonActions(bytes, path);
+        const md = actions.find((a) => a.metaData)?.metaData;
+        if (!md) continue;
+        const ci = actions.find((a) => a.commitInfo)?.commitInfo;
+        out.push({ version: v, timestamp: await this.timestampFrom(ci, path), schema: parseDeltaSchema(md.schemaString, path), partitionColumns: md.partitionColumns, properties: md.configuration });
+      }
+    }
+    return out;
   }
 
   /** All actions of one commit (for "files added/removed in version N"). */

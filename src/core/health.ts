@@ -1,0 +1,323 @@
+/**
+ * File-size health of a table version: size histogram against a small-file threshold, partition
+ * skew, rows per file, deletes, log length, what a VACUUM / snapshot expiry would reclaim, a
+ * verdict with the commands to run, and a storage cost estimate. Pure: inputs come from the
+ * readers, so the rules are unit-testable on corpus tables.
+ */
+import type { Snapshot } from './model';
+import { isDataFile, summarizePartitions } from './partitions';
+
+export interface HealthInput {
+  snapshot: Snapshot;
+  /** Threshold from the user's setting, bytes (used when the table sets no target size). */
+  smallFileThreshold: number;
+  now: number;
+  costPerGbMonth: number;
+  /** Table path as engines would name it, for the commands. */
+  tablePath: string;
+  /** Delta log facts. */
+  log?: { versions: number; commitsSinceCheckpoint: number; lastCheckpointVersion: number | null };
+  /** Iceberg metadata facts. */
+  iceberg?: { snapshots: number; manifests: number; oldestSnapshotMs: number | null };
+  /** Hudi timeline facts. */
+  hudi?: { pendingCompactions: number; logFiles: number };
+  /** Engine that wrote the table (Delta engineInfo / Iceberg summary), to pick command syntax. */
+  engine?: string | null;
+}
+
+export interface Bucket {
+  lo: number;
+  hi: number;
+  files: number;
+  bytes: number;
+  small: boolean;
+}
+
+export interface Action {
+  id: 'optimize' | 'zorder' | 'vacuum' | 'checkpoint' | 'purge-deletes' | 'rewrite-data-files' | 'rewrite-position-deletes' | 'expire-snapshots' | 'rewrite-manifests' | 'compaction' | 'clustering';
+  title: string;
+  why: string;
+  command: string;
+  /** Alternative syntax for another engine (e.g. delta-rs Python). */
+  alternative?: string;
+}
+
+export interface HealthReport {
+  files: number;
+  bytes: number;
+  threshold: { bytes: number; source: string };
+  smallFiles: number;
+  smallBytes: number;
+  smallShare: number;
+  histogram: Bucket[];
+  rowsPerFile: { min: number; median: number; max: number; mean: number } | null;
+  partitions: { count: number; top: { key: string; files: number; bytes: number }[]; maxBytes: number; medianBytes: number; skew: number | null };
+  deletes: { filesWithDeletionVectors: number; deletedRows: number | null; deletedShare: number | null; deleteFiles: number; deleteFilesPerDataFile: number | null };
+  log?: HealthInput['log'] & { checkpointInterval: number };
+  iceberg?: HealthInput['iceberg'];
+  hudi?: HealthInput['hudi'];
+  vacuum?: { tombstones: number; tombstoneBytes: number; reclaimableFiles: number; reclaimableBytes: number; retentionHours: number; unknownSizes: number };
+  cost: { liveGb: number; totalGb: number; perMonth: number; totalPerMonth: number; pricePerGbMonth: number };
+  verdict: { level: 'healthy' | 'attention' | 'action'; summary: string; actions: Action[] };
+}
+
+const GB = 1024 ** 3;
+
+/** Small-file threshold: 75% of the table's target file size when it sets one (Iceberg's
+ *  rewrite default for "too small"), else the user's setting. */
+export function smallFileThreshold(props: Record<string, string>, setting: number): { bytes: number; source: string } {
+  for (const key of ['delta.targetFileSize', 'write.target-file-size-bytes', 'hoodie.parquet.max.file.size']) {
+    const v = parseSize(props[key]);
+    if (v) return { bytes: Math.floor(v * 0.75), source: `75% of ${key} (${props[key]})` };
+  }
+  const hudiSmall = parseSize(props['hoodie.parquet.small.file.limit']);
+  if (hudiSmall) return { bytes: hudiSmall, source: 'hoodie.parquet.small.file.limit' };
+  return { bytes: setting, source: 'lakelens.smallFileThreshold setting' };
+}
+
+/** "134217728", "128mb", "128 MB", "1g" → bytes. */
+export function parseSize(s: string | undefined): number | undefined {
+  if (!s) return undefined;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)i?b?\s*$/i.exec(s);
+  if (!m) return undefined;
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3, t: 1024 ** 4 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g' | 't'];
+  const n = Number(m[1]) * mult;
+  return n > 0 ? n : undefined;
+}
+
+/** Delta `interval 7 days` style durations → hours. */
+export function parseIntervalHours(s: string | undefined, dflt: number): number {
+  if (!s) return dflt;
+  const m = /^\s*(?:interval\s+)?(\d+(?:\.\d+)?)\s*(second|minute|hour|day|week)s?\s*$/i.exec(s);
+  if (!m) return dflt;
+  const unit = { second: 1 / 3600, minute: 1 / 60, hour: 1, day: 24, week: 168 }[m[2]!.toLowerCase() as 'second'];
+  return Number(m[1]) * unit;
+}
+
+/** Log-spaced size buckets (powers of 2) from the smallest to the largest file. */
+export function sizeHistogram(sizes: number[], threshold: number): Bucket[] {
+  if (sizes.length === 0) return [];
+  let min = Infinity;
+  let max = 0;
+  for (const s of sizes) {
+    if (s < min) min = s;
+    if (s > max) max = s;
+  }
+  let lo = 2 ** Math.floor(Math.log2(Math.max(1, min)));
+  const buckets: Bucket[] = [];
+  while (lo <= max) {
+    buckets.push({ lo, hi: lo * 2, files: 0, bytes: 0, small: lo * 2 <= threshold });
+    lo *= 2;
+  }
+  const first = buckets[0]!.lo;
+  for (const s of sizes) {
+    const i = Math.min(buckets.length - 1, Math.max(0, Math.floor(Math.log2(Math.max(1, s) / first))));
+    buckets[i]!.files++;
+    buckets[i]!.bytes += s;
+  }
+  return buckets;
+}
+
+function median(sorted: number[]): number {
+  if (sorted.length === 0) return 0;
+  const m = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
+}
+
+export function analyzeHealth(inp: HealthInput): HealthReport {
+  const snap = inp.snapshot;
+  const data = snap.files.filter(isDataFile);
+  const threshold = smallFileThreshold(snap.properties, inp.smallFileThreshold);
+  const sizes = data.map((f) => f.size);
+  let smallFiles = 0;
+  let smallBytes = 0;
+  for (const s of sizes) if (s < threshold.bytes) (smallFiles++, (smallBytes += s));
+  const bytes = sizes.reduce((a, b) => a + b, 0);
+
+  const rows = data.map((f) => f.numRecords).filter((n): n is number => n !== null).sort((a, b) => a - b);
+  const rowsPerFile = rows.length ? { min: rows[0]!, median: median(rows), max: rows.at(-1)!, mean: rows.reduce((a, b) => a + b, 0) / rows.length } : null;
+
+  const parts = snap.partitionColumns.length ? summarizePartitions(snap) : [];
+  const partBytes = parts.map((p) => p.bytes).sort((a, b) => a - b);
+  const med = median(partBytes);
+  const partitions = {
+    count: parts.length,
+    top: parts.slice(0, 10).map((p) => ({ key: p.key, files: p.files, bytes: p.bytes })),
+    maxBytes: partBytes.at(-1) ?? 0,
+    medianBytes: med,
+    skew: parts.length >= 2 && med > 0 ? (partBytes.at(-1) ?? 0) / med : null,
+  };
+
+  const filesWithDv = data.filter((f) => f.deletionVector).length;
+  const deleteFiles = snap.files.length - data.length;
+  const deletedShare = snap.numDeletedRecords !== null && snap.numRecords ? snap.numDeletedRecords / snap.numRecords : null;
+  const deletes = {
+    filesWithDeletionVectors: filesWithDv,
+    deletedRows: snap.numDeletedRecords,
+    deletedShare,
+    deleteFiles,
+    deleteFilesPerDataFile: data.length ? deleteFiles / data.length : null,
+  };
+
+  const report: HealthReport = {
+    files: data.length,
+    bytes,
+    threshold,
+    smallFiles,
+    smallBytes,
+    smallShare: data.length ? smallFiles / data.length : 0,
+    histogram: sizeHistogram(sizes, threshold.bytes),
+    rowsPerFile,
+    partitions,
+    deletes,
+    cost: { liveGb: bytes / GB, totalGb: bytes / GB, perMonth: (bytes / GB) * inp.costPerGbMonth, totalPerMonth: (bytes / GB) * inp.costPerGbMonth, pricePerGbMonth: inp.costPerGbMonth },
+    verdict: { level: 'healthy', summary: '', actions: [] },
+  };
+  if (inp.log) report.log = { ...inp.log, checkpointInterval: Number(snap.properties['delta.checkpointInterval'] ?? 10) || 10 };
+  if (inp.iceberg) report.iceberg = inp.iceberg;
+  if (inp.hudi) report.hudi = inp.hudi;
+
+  if (snap.format === 'delta') {
+    const retentionHours = parseIntervalHours(snap.properties['delta.deletedFileRetentionDuration'], 168);
+    const cutoff = inp.now - retentionHours * 3600_000;
+    let tombstoneBytes = 0;
+    let reclaimableFiles = 0;
+    let reclaimableBytes = 0;
+    let unknownSizes = 0;
+    for (const t of snap.tombstones) {
+      if (t.size === null) unknownSizes++;
+      tombstoneBytes += t.size ?? 0;
+      if (t.deletionTimestamp !== null && t.deletionTimestamp < cutoff) {
+        reclaimableFiles++;
+        reclaimableBytes += t.size ?? 0;
+      }
+    }
+    report.vacuum = { tombstones: snap.tombstones.length, tombstoneBytes, reclaimableFiles, reclaimableBytes, retentionHours, unknownSizes };
+    report.cost.totalGb = (bytes + tombstoneBytes) / GB;
+    report.cost.totalPerMonth = report.cost.totalGb * inp.costPerGbMonth;
+  }
+  report.verdict = verdict(report, inp);
+  return report;
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+function verdict(r: HealthReport, inp: HealthInput): HealthReport['verdict'] {
+  const snap = inp.snapshot;
+  const cmd = commandsFor(snap.format, inp.tablePath, inp.engine ?? null);
+  const actions: Action[] = [];
+  let level: 'healthy' | 'attention' | 'action' = 'healthy';
+  const raise = (l: 'attention' | 'action') => {
+    if (l === 'action' || level === 'healthy') level = l;
+  };
+  if (r.smallFiles >= 10 && r.smallShare >= 0.3) {
+    raise(r.smallShare >= 0.6 ? 'action' : 'attention');
+    actions.push({ ...cmd.compact, why: `${r.smallFiles} of ${r.files} data files (${pct(r.smallShare)}) are smaller than ${fmtBytes(r.threshold.bytes)}` });
+  }
+  if (r.partitions.skew !== null && r.partitions.count >= 5 && r.partitions.skew >= 10) {
+    raise('attention');
+    const top = r.partitions.top[0];
+    actions.push({ ...cmd.cluster, why: `partition ${top?.key ?? ''} holds ${r.partitions.skew.toFixed(0)}× the median partition's bytes` });
+  }
+  if ((r.deletes.deletedShare ?? 0) >= 0.1) {
+    raise('attention');
+    actions.push({ ...cmd.purge, why: `${pct(r.deletes.deletedShare!)} of the rows in live files are deleted by deletion vectors and still read` });
+  }
+  if ((r.deletes.deleteFilesPerDataFile ?? 0) >= 0.5 && r.deletes.deleteFiles >= 2) {
+    raise('attention');
+    actions.push({ ...cmd.purge, why: `${r.deletes.deleteFiles} delete files for ${r.files} data files are merged on every read` });
+  }
+  if (r.log && r.log.commitsSinceCheckpoint > 2 * r.log.checkpointInterval) {
+    raise('attention');
+    actions.push({ ...cmd.checkpoint, why: `${r.log.commitsSinceCheckpoint} commits since the last checkpoint: every reader replays them` });
+  }
+  if (r.vacuum && r.vacuum.reclaimableFiles > 0) {
+    raise('attention');
+    actions.push({ ...cmd.vacuum(r.vacuum.retentionHours), why: `${r.vacuum.reclaimableFiles} removed files (${fmtBytes(r.vacuum.reclaimableBytes)}) are past the ${r.vacuum.retentionHours} h retention` });
+  }
+  if (r.iceberg && r.iceberg.snapshots > 100) {
+    raise('attention');
+    actions.push({ ...cmd.expire, why: `${r.iceberg.snapshots} snapshots are kept; old ones pin data files` });
+  }
+  if (r.iceberg && r.iceberg.manifests > 100 && r.files / r.iceberg.manifests < 100) {
+    raise('attention');
+    actions.push({ ...cmd.manifests, why: `${r.iceberg.manifests} manifests for ${r.files} data files slow planning` });
+  }
+  if (r.hudi && r.hudi.pendingCompactions > 0) {
+    raise('attention');
+    actions.push({ ...cmd.compaction, why: `${r.hudi.pendingCompactions} compaction(s) scheduled but not run` });
+  }
+  const dedup = actions.filter((a, i) => actions.findIndex((b) => b.id === a.id) === i);
+  const summary = dedup.length === 0 ? 'Healthy: no action needed.' : `${dedup.length} recommended action${dedup.length > 1 ? 's' : ''}.`;
+  return { level, summary, actions: dedup };
+}
+
+export function fmtBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) (v /= 1024), u++;
+  return u === 0 ? `${v} B` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
+}
+
+type Cmd = Omit<Action, 'why'>;
+
+/** Command syntax for the engine that writes the table: Spark SQL by default, Python for delta-rs. */
+function commandsFor(format: string, path: string, engine: string | null) {
+  const q = path.replace(/`/g, '``');
+  const sq = path.replace(/'/g, "''");
+  const deltaRs = /delta-rs|deltalake/i.test(engine ?? '');
+  if (format === 'iceberg') {
+    return {
+      compact: { id: 'rewrite-data-files', title: 'Compact small files', command: `CALL <catalog>.system.rewrite_data_files(table => '<db>.<table>')` } as Cmd,
+      cluster: { id: 'rewrite-data-files', title: 'Rewrite with a sort order', command: `CALL <catalog>.system.rewrite_data_files(table => '<db>.<table>', strategy => 'sort', sort_order => '<column>')` } as Cmd,
+      purge: { id: 'rewrite-position-deletes', title: 'Apply delete files', command: `CALL <catalog>.system.rewrite_data_files(table => '<db>.<table>', options => map('delete-file-threshold', '1'))` } as Cmd,
+      checkpoint: { id: 'checkpoint', title: 'Checkpoint', command: '' } as Cmd,
+      vacuum: (_h: number) => ({ id: 'vacuum', title: 'Remove orphan files', command: `CALL <catalog>.system.remove_orphan_files(table => '<db>.<table>')` }) as Cmd,
+      expire: { id: 'expire-snapshots', title: 'Expire old snapshots', command: `CALL <catalog>.system.expire_snapshots(table => '<db>.<table>', older_than => TIMESTAMP '<yyyy-mm-dd hh:mm:ss>', retain_last => 10)` } as Cmd,
+      manifests: { id: 'rewrite-manifests', title: 'Rewrite manifests', command: `CALL <catalog>.system.rewrite_manifests(table => '<db>.<table>')` } as Cmd,
+      compaction: { id: 'compaction', title: 'Run compaction', command: '' } as Cmd,
+    };
+  }
+  if (format === 'hudi') {
+    return {
+      compact: { id: 'clustering', title: 'Cluster small files', command: `CALL run_clustering(path => '${sq}')` } as Cmd,
+      cluster: { id: 'clustering', title: 'Cluster by a sort column', command: `CALL run_clustering(path => '${sq}', order => '<column>')` } as Cmd,
+      purge: { id: 'compaction', title: 'Compact log files', command: `CALL run_compaction(op => 'run', path => '${sq}')` } as Cmd,
+      checkpoint: { id: 'checkpoint', title: 'Archive timeline', command: '' } as Cmd,
+      vacuum: (_h: number) => ({ id: 'vacuum', title: 'Clean old file versions', command: `CALL run_clean(table => '<table>')` }) as Cmd,
+      expire: { id: 'expire-snapshots', title: 'Clean', command: `CALL run_clean(table => '<table>')` } as Cmd,
+      manifests: { id: 'rewrite-manifests', title: '', command: '' } as Cmd,
+      compaction: { id: 'compaction', title: 'Run pending compactions', command: `CALL run_compaction(op => 'run', path => '${sq}')` } as Cmd,
+    };
+  }
+  return {
+    compact: {
+      id: 'optimize', title: 'Compact small files (OPTIMIZE)', command: `OPTIMIZE delta.\`${q}\``,
+      alternative: `DeltaTable('${sq}').optimize.compact()`,
+      ...(deltaRs ? { command: `DeltaTable('${sq}').optimize.compact()`, alternative: `OPTIMIZE delta.\`${q}\`` } : {}),
+    } as Cmd,
+    cluster: {
+      id: 'zorder', title: 'Co-locate data (ZORDER)', command: `OPTIMIZE delta.\`${q}\` ZORDER BY (<column>)`,
+      alternative: `DeltaTable('${sq}').optimize.z_order(['<column>'])`,
+    } as Cmd,
+    purge: {
+      id: 'purge-deletes', title: 'Purge soft-deleted rows', command: `REORG TABLE delta.\`${q}\` APPLY (PURGE)`,
+      alternative: `DeltaTable('${sq}').optimize.compact()`,
+    } as Cmd,
+    checkpoint: {
+      id: 'checkpoint', title: 'Write a checkpoint', command: `DeltaTable('${sq}').create_checkpoint()`,
+      alternative: `DeltaLog.forTable(spark, "${path.replace(/"/g, '\\"')}").checkpoint()`,
+    } as Cmd,
+    vacuum: (h: number) => ({
+      id: 'vacuum', title: 'Delete files past retention (VACUUM)', command: `VACUUM delta.\`${q}\` RETAIN ${h} HOURS`,
+      alternative: `DeltaTable('${sq}').vacuum(retention_hours=${h}, dry_run=False)`,
+      ...(deltaRs ? { command: `DeltaTable('${sq}').vacuum(retention_hours=${h}, dry_run=False)`, alternative: `VACUUM delta.\`${q}\` RETAIN ${h} HOURS` } : {}),
+    }) as Cmd,
+    expire: { id: 'expire-snapshots', title: '', command: '' } as Cmd,
+    manifests: { id: 'rewrite-manifests', title: '', command: '' } as Cmd,
+    compaction: { id: 'compaction', title: '', command: '' } as Cmd,
+  };
+}

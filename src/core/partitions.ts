@@ -1,0 +1,53 @@
+/**
+ * Partitions of a snapshot: live data files grouped by their partition values, with file count,
+ * bytes and rows per partition.
+ */
+import type { DataFile, PartitionValue, Snapshot } from './model';
+
+export interface PartitionSummary {
+  /** `col=value/col2=value2`, in partition column order; '' for an unpartitioned table. */
+  key: string;
+  values: Record<string, PartitionValue>;
+  files: number;
+  bytes: number;
+  /** Sum of row counts; null when some file lacks one. */
+  rows: number | null;
+  /** Delete files (Iceberg) or files with deletion vectors (Delta) in the partition. */
+  filesWithDeletes: number;
+}
+
+export function isDataFile(f: DataFile): boolean {
+  return f.content === undefined || f.content === 'data';
+}
+
+export function partitionValueText(v: PartitionValue): string {
+  if (v === null) return 'null';
+  return typeof v === 'bigint' ? v.toString() : String(v);
+}
+
+/** Groups files by partition; largest partitions (by bytes) first. */
+export function summarizePartitions(snap: Snapshot): PartitionSummary[] {
+  const cols = snap.partitionColumns;
+  const map = new Map<string, PartitionSummary>();
+  for (const f of snap.files) {
+    const names = cols.length ? cols : Object.keys(f.partitionValues);
+    const key = names.map((c) => `${c}=${partitionValueText(f.partitionValues[c] ?? null)}`).join('/');
+    let p = map.get(key);
+    if (!p) {
+      const values: Record<string, PartitionValue> = {};
+      for (const c of names) values[c] = f.partitionValues[c] ?? null;
+      p = { key, values, files: 0, bytes: 0, rows: 0, filesWithDeletes: 0 };
+      map.set(key, p);
+    }
+    if (!isDataFile(f)) {
+      p.filesWithDeletes++;
+      continue;
+    }
+    p.files++;
+    p.bytes += f.size;
+    if (f.deletionVector) p.filesWithDeletes++;
+    if (f.numRecords === null) p.rows = null;
+    else if (p.rows !== null) p.rows += f.numRecords;
+  }
+  return [...map.values()].sort((a, b) => b.bytes - a.bytes || (a.key < b.key ? -1 : 1));
+}

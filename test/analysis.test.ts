@@ -1,0 +1,127 @@
+/**
+ * Schema diff, column lineage, partitions and file health on real tables.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DeltaTable } from '../src/core/delta/table';
+import { analyzeHealth, parseIntervalHours, parseSize, sizeHistogram, smallFileThreshold } from '../src/core/health';
+import { FsStorage } from '../src/core/node/fsStorage';
+import { summarizePartitions } from '../src/core/partitions';
+import { columnLineage, diffSchemas, isSafeWidening } from '../src/core/schemaDiff';
+import { corpusPath } from './helpers/corpus';
+
+const open = (rel: string) => new DeltaTable(new FsStorage(corpusPath(`open/${rel}`)));
+
+async function diff(rel: string, a: number, b: number) {
+  const t = open(rel);
+  return diffSchemas(await t.snapshot({ version: a }), await t.snapshot({ version: b }));
+}
+
+describe('schema diff', () => {
+  test('a rename under column mapping is one rename, matched by id', async () => {
+    const d = await diff('dat/column_mapping/delta', 1, 2);
+    assert.deepEqual(d.changes.map((c) => [c.kind, c.path.join('.'), c.before, c.after, c.id]), [['renamed', 'new_int', 'int', 'new_int', 2]]);
+    const node = d.tree.find((n) => n.name === 'new_int')!;
+    assert.equal(node.status, 'changed');
+    assert.equal(node.oldName, 'int');
+    assert.ok(d.tree.filter((n) => n.name !== 'new_int').every((n) => n.status === 'same'));
+  });
+  test('rename of a partition column changes the partitioning too', async () => {
+    const d = await diff('delta-rs/table_with_partitioning_mapping', 2, 3);
+    assert.deepEqual(d.changes.map((c) => [c.kind, c.before, c.after]), [['renamed', 'id', 'newid']]);
+    assert.deepEqual(d.partitioning, { before: ['id'], after: ['newid'] });
+  });
+  test('enabling column mapping is a property change, not a schema change', async () => {
+    const d = await diff('delta-rs/table_with_partitioning_mapping', 1, 2);
+    assert.deepEqual(d.changes, []);
+    assert.ok(d.properties.some((p) => p.key === 'delta.columnMapping.mode' && p.before === undefined && p.after === 'name'));
+  });
+  test('an overwrite with a new schema: drops and adds, matched by name', async () => {
+    const d = await diff('dat/with_schema_change/delta', 0, 1);
+    const kinds = d.changes.map((c) => `${c.kind}:${c.path.join('.')}`).sort();
+    assert.deepEqual(kinds, ['added:num1', 'added:num2', 'removed:letter', 'removed:number']);
+  });
+  test('type widening is marked safe', async () => {
+    const t = open('delta-kernel-rs/type-widening');
+    const [a, b] = [await t.snapshot({ version: 1 }), await t.snapshot({ version: 2 })];
+    const d = diffSchemas(a, b);
+    const changed = b.schema.fields.filter((f, i) => JSON.stringify(f.type) !== JSON.stringify(a.schema.fields[i]!.type));
+    assert.ok(changed.length >= 10);
+    assert.equal(d.changes.filter((c) => c.kind === 'type-changed').length, changed.length);
+    assert.ok(d.changes.filter((c) => c.kind === 'type-changed').every((c) => c.widening === 'safe'), JSON.stringify(d.changes));
+  });
+  test('widening rules', () => {
+    assert.ok(isSafeWidening('integer', 'long'));
+    assert.ok(isSafeWidening('int', 'long'));
+    assert.ok(!isSafeWidening('long', 'integer'));
+    assert.ok(isSafeWidening('decimal(10,2)', 'decimal(12,2)'));
+    assert.ok(!isSafeWidening('decimal(10,2)', 'decimal(10,3)'));
+    assert.ok(!isSafeWidening('string', 'binary'));
+    assert.ok(isSafeWidening('date', 'timestamp_ntz'));
+  });
+});
+
+describe('column lineage', () => {
+  test('when was this column added and renamed', async () => {
+    const hist = await open('dat/column_mapping/delta').schemaHistory();
+    const ev = columnLineage(hist, ['new_int']);
+    assert.deepEqual(ev.map((e) => [e.kind, e.version, e.name]), [['added', 0, 'int'], ['renamed', 2, 'new_int']]);
+  });
+  test('a dropped column ends with removed', async () => {
+    const hist = await open('dat/with_schema_change/delta').schemaHistory();
+    assert.deepEqual(columnLineage(hist, ['letter']).map((e) => [e.kind, e.version]), [['added', 0], ['removed', 1]]);
+  });
+});
+
+describe('partitions and health', () => {
+  test('partitions sum to the snapshot', async () => {
+    const s = await open('dask-deltatable/partition').snapshot();
+    const parts = summarizePartitions(s);
+    assert.equal(parts.reduce((a, p) => a + p.files, 0), s.numFiles);
+    assert.equal(parts.reduce((a, p) => a + p.bytes, 0), s.sizeBytes);
+    assert.ok(parts.length > 1);
+    assert.ok(parts.every((p, i) => i === 0 || parts[i - 1]!.bytes >= p.bytes));
+  });
+  test('many small files call for OPTIMIZE with the exact command', async () => {
+    const s = await open('dask-deltatable/checkpoint').snapshot();
+    const r = analyzeHealth({ snapshot: s, smallFileThreshold: 32 << 20, now: Date.now(), costPerGbMonth: 0.023, tablePath: '/lake/t', log: { versions: 26, commitsSinceCheckpoint: 5, lastCheckpointVersion: 20 } });
+    assert.equal(r.files, s.numFiles);
+    assert.equal(r.smallFiles, s.numFiles);
+    assert.equal(r.histogram.reduce((a, b) => a + b.files, 0), s.numFiles);
+    assert.equal(r.histogram.reduce((a, b) => a + b.bytes, 0), s.sizeBytes);
+    assert.equal(r.verdict.level, 'action');
+    const opt = r.verdict.actions.find((a) => a.id === 'optimize')!;
+    assert.equal(opt.command, 'OPTIMIZE delta.`/lake/t`');
+    assert.ok(!r.verdict.actions.some((a) => a.id === 'checkpoint'));
+  });
+  test('tombstones past retention are what VACUUM reclaims', async () => {
+    const s = await open('delta-rs/simple_table').snapshot();
+    const withTs = s.tombstones.filter((t) => t.deletionTimestamp !== null);
+    const latest = Math.max(...withTs.map((t) => t.deletionTimestamp!));
+    const before = analyzeHealth({ snapshot: s, smallFileThreshold: 1, now: latest, costPerGbMonth: 0.023, tablePath: 't' });
+    assert.equal(before.vacuum!.reclaimableFiles, 0);
+    const after = analyzeHealth({ snapshot: s, smallFileThreshold: 1, now: latest + 8 * 24 * 3600_000, costPerGbMonth: 0.023, tablePath: 't' });
+    assert.equal(after.vacuum!.reclaimableFiles, withTs.length);
+    assert.ok(after.verdict.actions.some((a) => a.id === 'vacuum' && a.command === 'VACUUM delta.`t` RETAIN 168 HOURS'));
+  });
+  test('delta-rs tables get delta-rs commands first', async () => {
+    const s = await open('delta-kernel-rs/app-txn-no-checkpoint').snapshot();
+    const r = analyzeHealth({ snapshot: s, smallFileThreshold: 1 << 30, now: 0, costPerGbMonth: 0.023, tablePath: '/x', engine: 'delta-rs.0.17.1', log: { versions: 60, commitsSinceCheckpoint: 59, lastCheckpointVersion: null } });
+    const cp = r.verdict.actions.find((a) => a.id === 'checkpoint')!;
+    assert.equal(cp.command, "DeltaTable('/x').create_checkpoint()");
+  });
+  test('threshold, sizes, intervals, histogram', () => {
+    assert.deepEqual(smallFileThreshold({ 'delta.targetFileSize': '134217728' }, 1), { bytes: 100663296, source: '75% of delta.targetFileSize (134217728)' });
+    assert.equal(smallFileThreshold({}, 5).bytes, 5);
+    assert.equal(parseSize('128mb'), 128 * 1024 ** 2);
+    assert.equal(parseSize('1 GB'), 1024 ** 3);
+    assert.equal(parseSize('x'), undefined);
+    assert.equal(parseIntervalHours('interval 7 days', 0), 168);
+    assert.equal(parseIntervalHours('interval 2 weeks', 0), 336);
+    assert.equal(parseIntervalHours('nonsense', 5), 5);
+    const h = sizeHistogram([1, 1000, 1024, 5000, 1 << 20], 4096);
+    assert.equal(h.reduce((a, b) => a + b.files, 0), 5);
+    assert.ok(h.every((b) => b.hi === b.lo * 2));
+    assert.ok(h.filter((b) => b.small).every((b) => b.hi <= 4096));
+  });
+});
