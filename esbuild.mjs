@@ -28,7 +28,6 @@ const builds = [
   },
   webviewEntries.length > 0 && {
     ...common, entryPoints: webviewEntries, outdir: 'dist/webviews', platform: 'browser', format: 'iife', target: 'es2022',
-    loader: { '.css': 'text' },
   },
   testEntries.length > 0 && {
     ...common, minify: false, entryPoints: testEntries, outdir: 'out/test', platform: 'node', format: 'cjs', target: 'node20',

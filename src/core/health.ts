@@ -4,6 +4,7 @@
  * verdict with the commands to run, and a storage cost estimate. Pure: inputs come from the
  * readers, so the rules are unit-testable on corpus tables.
  */
+import { formatBytes } from './format';
 import type { Snapshot } from './model';
 import { isDataFile, summarizePartitions } from './partitions';
 
@@ -214,7 +215,7 @@ function verdict(r: HealthReport, inp: HealthInput): HealthReport['verdict'] {
   };
   if (r.smallFiles >= 10 && r.smallShare >= 0.3) {
     raise(r.smallShare >= 0.6 ? 'action' : 'attention');
-    actions.push({ ...cmd.compact, why: `${r.smallFiles} of ${r.files} data files (${pct(r.smallShare)}) are smaller than ${fmtBytes(r.threshold.bytes)}` });
+    actions.push({ ...cmd.compact, why: `${r.smallFiles} of ${r.files} data files (${pct(r.smallShare)}) are smaller than ${formatBytes(r.threshold.bytes)}` });
   }
   if (r.partitions.skew !== null && r.partitions.count >= 5 && r.partitions.skew >= 10) {
     raise('attention');
@@ -235,7 +236,7 @@ function verdict(r: HealthReport, inp: HealthInput): HealthReport['verdict'] {
   }
   if (r.vacuum && r.vacuum.reclaimableFiles > 0) {
     raise('attention');
-    actions.push({ ...cmd.vacuum(r.vacuum.retentionHours), why: `${r.vacuum.reclaimableFiles} removed files (${fmtBytes(r.vacuum.reclaimableBytes)}) are past the ${r.vacuum.retentionHours} h retention` });
+    actions.push({ ...cmd.vacuum(r.vacuum.retentionHours), why: `${r.vacuum.reclaimableFiles} removed files (${formatBytes(r.vacuum.reclaimableBytes)}) are past the ${r.vacuum.retentionHours} h retention` });
   }
   if (r.iceberg && r.iceberg.snapshots > 100) {
     raise('attention');
@@ -252,14 +253,6 @@ function verdict(r: HealthReport, inp: HealthInput): HealthReport['verdict'] {
   const dedup = actions.filter((a, i) => actions.findIndex((b) => b.id === a.id) === i);
   const summary = dedup.length === 0 ? 'Healthy: no action needed.' : `${dedup.length} recommended action${dedup.length > 1 ? 's' : ''}.`;
   return { level, summary, actions: dedup };
-}
-
-export function fmtBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) (v /= 1024), u++;
-  return u === 0 ? `${v} B` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
 type Cmd = Omit<Action, 'why'>;

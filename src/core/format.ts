@@ -1,0 +1,40 @@
+/**
+ * Display formatting shared by the CLI, the tree and the webviews' hosts.
+ */
+
+/** 1536 → "1.5 KiB". */
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '-';
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+  let v = n;
+  let u = 0;
+  while (Math.abs(v) >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return u === 0 ? `${v} B` : `${v.toFixed(Math.abs(v) < 10 ? 1 : 0)} ${units[u]}`;
+}
+
+/** 12345 → "12,345". */
+export function formatCount(n: number | bigint | null | undefined): string {
+  if (n === null || n === undefined) return '-';
+  return n.toLocaleString('en-US');
+}
+
+/** ms → "2024-05-01T12:00:00Z". */
+export function isoTime(ms: number | null | undefined): string {
+  return ms === null || ms === undefined ? '-' : new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/** ms → "3 hours ago" relative to `now`. */
+export function relativeTime(ms: number | null | undefined, now = Date.now()): string {
+  if (ms === null || ms === undefined) return 'unknown time';
+  const s = Math.round((now - ms) / 1000);
+  const abs = Math.abs(s);
+  const [n, unit] =
+    abs < 45 ? [abs, 'second'] : abs < 2700 ? [Math.round(abs / 60), 'minute'] : abs < 79200 ? [Math.round(abs / 3600), 'hour']
+      : abs < 26 * 86400 ? [Math.round(abs / 86400), 'day'] : abs < 320 * 86400 ? [Math.round(abs / (30 * 86400)), 'month'] : [Math.round(abs / (365 * 86400)), 'year'];
+  if (abs < 10) return 'just now';
+  const text = `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return s >= 0 ? `${text} ago` : `in ${text}`;
+}

@@ -1,0 +1,37 @@
+/**
+ * Typed access to the `lakelens.*` settings (declared in package.json).
+ */
+import * as vscode from 'vscode';
+
+export interface Settings {
+  scanDepth: number;
+  exclude: string[];
+  smallFileThresholdBytes: number;
+  previewRowLimit: number;
+  maxResultRows: number;
+  historyPageSize: number;
+  storageCostPerGBMonth: number;
+}
+
+export function settings(scope?: vscode.ConfigurationScope): Settings {
+  const c = vscode.workspace.getConfiguration('lakelens', scope);
+  return {
+    scanDepth: clamp(c.get<number>('scanDepth', 8), 0, 64),
+    exclude: c.get<string[]>('exclude', []),
+    smallFileThresholdBytes: clamp(c.get<number>('smallFileThresholdMB', 32), 0, 1 << 20) * 1024 * 1024,
+    previewRowLimit: clamp(c.get<number>('previewRowLimit', 100), 1, 10_000),
+    maxResultRows: clamp(c.get<number>('maxResultRows', 10_000), 1, 1_000_000),
+    historyPageSize: clamp(c.get<number>('historyPageSize', 50), 5, 1000),
+    storageCostPerGBMonth: Math.max(0, c.get<number>('storageCostPerGBMonth', 0.023)),
+  };
+}
+
+/** Globs from `files.exclude` that are switched on (conditional `when` entries are skipped). */
+export function filesExclude(scope?: vscode.ConfigurationScope): string[] {
+  const ex = vscode.workspace.getConfiguration('files', scope).get<Record<string, boolean | { when: string }>>('exclude', {});
+  return Object.entries(ex).filter(([, v]) => v === true).map(([k]) => k);
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Number.isFinite(n) ? Math.min(hi, Math.max(lo, n)) : lo;
+}

@@ -1,0 +1,269 @@
+/**
+ * Nodes of the Lakehouse tree. Each node builds its own TreeItem; contextValue constants here are
+ * what package.json menus match on (`viewItem == lakelens.version`, `viewItem =~ /^lakelens\.table/`).
+ */
+import * as vscode from 'vscode';
+import { formatBytes, formatCount, isoTime, relativeTime } from '../../core/format';
+import type { DataFile, Field, Tombstone, VersionInfo } from '../../core/model';
+import { isArray, isMap, isStruct, typeToString } from '../../core/model';
+import type { PartitionSummary } from '../../core/partitions';
+import type { TableEntry } from '../registry';
+
+export const CTX = {
+  group: 'lakelens.group',
+  table: (format: string) => `lakelens.table.${format}`,
+  versions: 'lakelens.versions',
+  version: 'lakelens.version',
+  loadMore: 'lakelens.loadMore',
+  changes: 'lakelens.changes',
+  file: 'lakelens.file',
+  removedFile: 'lakelens.file.removed',
+  commit: 'lakelens.commit',
+  partitions: 'lakelens.partitions',
+  partition: 'lakelens.partition',
+  schema: 'lakelens.schema',
+  field: 'lakelens.field',
+  health: 'lakelens.health',
+  message: 'lakelens.message',
+} as const;
+
+export type Node =
+  | { kind: 'group'; label: string; entries: TableEntry[] }
+  | { kind: 'table'; entry: TableEntry }
+  | { kind: 'versions'; entry: TableEntry }
+  | { kind: 'version'; entry: TableEntry; info: VersionInfo }
+  | { kind: 'loadMore'; entry: TableEntry; remaining: number }
+  | { kind: 'changes'; entry: TableEntry; version: VersionInfo; which: 'added' | 'removed'; files: (DataFile | Tombstone)[] }
+  | { kind: 'file'; entry: TableEntry; file: DataFile | Tombstone; removed: boolean }
+  | { kind: 'commit'; entry: TableEntry; version: number }
+  | { kind: 'partitions'; entry: TableEntry }
+  | { kind: 'partition'; entry: TableEntry; part: PartitionSummary }
+  | { kind: 'schema'; entry: TableEntry; version?: VersionInfo }
+  | { kind: 'field'; entry: TableEntry; field: Field; path: string[] }
+  | { kind: 'health'; entry: TableEntry; text: string; level: 'healthy' | 'attention' | 'action' }
+  | { kind: 'message'; text: string; detail?: string; error?: boolean; parentId: string };
+
+const FORMAT_NAME = { delta: 'Delta Lake', iceberg: 'Apache Iceberg', hudi: 'Apache Hudi' } as const;
+
+export function formatIcon(extensionUri: vscode.Uri, format: string): { light: vscode.Uri; dark: vscode.Uri } {
+  return { light: vscode.Uri.joinPath(extensionUri, 'media', `${format}-light.svg`), dark: vscode.Uri.joinPath(extensionUri, 'media', `${format}-dark.svg`) };
+}
+
+/** Untrusted text in a tooltip: appended as text, never interpreted as Markdown or HTML. */
+function tip(lines: [string, string | undefined][]): vscode.MarkdownString {
+  const md = new vscode.MarkdownString();
+  md.supportHtml = false;
+  md.isTrusted = false;
+  for (const [k, v] of lines) {
+    if (v === undefined || v === '') continue;
+    md.appendMarkdown(`**${k}**: `);
+    md.appendText(v);
+    md.appendMarkdown('  \n');
+  }
+  return md;
+}
+
+export function versionLabel(entry: TableEntry, info: VersionInfo): string {
+  if (entry.format === 'delta') return `v${info.version}`;
+  if (entry.format === 'iceberg') return info.sequenceNumber !== undefined && Number(info.sequenceNumber) > 0 ? `#${info.sequenceNumber}` : `${String(info.version).slice(0, 8)}…`;
+  return String(info.version);
+}
+
+function fileName(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+function partitionText(pv: Record<string, unknown> | undefined): string {
+  if (!pv) return '';
+  return Object.entries(pv).map(([k, v]) => `${k}=${v === null ? 'null' : String(v)}`).join(', ');
+}
+
+function shortType(t: Field['type']): string {
+  if (isStruct(t)) return 'struct';
+  if (isArray(t) && isStruct(t.elementType)) return 'array<struct>';
+  if (isMap(t) && isStruct(t.valueType)) return `map<${typeToString(t.keyType)}, struct>`;
+  return typeToString(t);
+}
+
+export function nestedFields(t: Field['type']): Field[] {
+  if (isStruct(t)) return t.fields;
+  if (isArray(t) && isStruct(t.elementType)) return t.elementType.fields;
+  if (isMap(t) && isStruct(t.valueType)) return t.valueType.fields;
+  return [];
+}
+
+export function treeItem(node: Node, extensionUri: vscode.Uri, expanded: Set<string>): vscode.TreeItem {
+  const C = vscode.TreeItemCollapsibleState;
+  switch (node.kind) {
+    case 'group': {
+      const it = new vscode.TreeItem(node.label, C.Expanded);
+      it.id = `group:${node.label}`;
+      it.contextValue = CTX.group;
+      it.iconPath = new vscode.ThemeIcon(/bronze|raw/i.test(node.label) ? 'layers' : /silver|curated/i.test(node.label) ? 'layers-active' : /gold|features/i.test(node.label) ? 'star-full' : 'folder');
+      it.description = `${node.entries.length} table${node.entries.length === 1 ? '' : 's'}`;
+      return it;
+    }
+    case 'table': {
+      const e = node.entry;
+      const it = new vscode.TreeItem(e.name, expanded.has(e.id) ? C.Expanded : C.Collapsed);
+      it.id = `table:${e.id}`;
+      it.contextValue = CTX.table(e.format);
+      it.iconPath = formatIcon(extensionUri, e.format);
+      it.resourceUri = e.root;
+      const s = e.summary;
+      it.description = e.error ? '⚠ cannot read' : s ? `${e.format === 'delta' ? 'v' + s.version : ''}${e.format === 'delta' ? ' · ' : ''}${formatCount(s.numFiles)} file${s.numFiles === 1 ? '' : 's'} · ${formatBytes(s.sizeBytes)}` : 'loading…';
+      it.tooltip = tip([
+        ['Format', FORMAT_NAME[e.format]],
+        ['Location', e.root.fsPath],
+        ['Version', s ? String(s.version) : undefined],
+        ['Updated', s?.timestamp ? `${isoTime(s.timestamp)} (${relativeTime(s.timestamp)})` : undefined],
+        ['Error', e.error],
+      ]);
+      return it;
+    }
+    case 'versions': {
+      const it = new vscode.TreeItem(node.entry.format === 'iceberg' ? 'Snapshots' : node.entry.format === 'hudi' ? 'Timeline' : 'Versions', C.Collapsed);
+      it.id = `versions:${node.entry.id}`;
+      it.contextValue = CTX.versions;
+      it.iconPath = new vscode.ThemeIcon('history');
+      return it;
+    }
+    case 'version': {
+      const v = node.info;
+      const it = new vscode.TreeItem(versionLabel(node.entry, v), C.Collapsed);
+      it.id = `version:${node.entry.id}:${v.version}`;
+      it.contextValue = CTX.version;
+      it.iconPath = new vscode.ThemeIcon(v.state === 'pending' ? 'loading' : 'git-commit');
+      it.description = `${v.operation ?? v.action ?? 'unknown operation'} · ${relativeTime(v.timestamp)}`;
+      const md = tip([
+        ['Version', String(v.version)],
+        ['Snapshot id', v.snapshotId],
+        ['Sequence number', v.sequenceNumber !== undefined ? String(v.sequenceNumber) : undefined],
+        ['Time', v.timestamp !== null ? isoTime(v.timestamp) : undefined],
+        ['Operation', v.operation ?? undefined],
+        ['Engine', v.engineInfo ?? undefined],
+        ['Files', `+${v.addedFiles} / −${v.removedFiles}  (${formatBytes(v.addedBytes)} added, ${formatBytes(v.removedBytes)} removed)`],
+      ]);
+      const params = Object.entries(v.operationParameters);
+      if (params.length) {
+        md.appendMarkdown('\n**Parameters**\n\n');
+        md.appendCodeblock(params.map(([k, x]) => `${k}: ${typeof x === 'string' ? x : JSON.stringify(x)}`).join('\n'), 'text');
+      }
+      const metrics = Object.entries(v.operationMetrics);
+      if (metrics.length) {
+        md.appendMarkdown('\n**Metrics**\n\n');
+        md.appendCodeblock(metrics.map(([k, x]) => `${k}: ${String(x)}`).join('\n'), 'text');
+      }
+      if (v.summary) {
+        md.appendMarkdown('\n**Summary**\n\n');
+        md.appendCodeblock(Object.entries(v.summary).map(([k, x]) => `${k}: ${x}`).join('\n'), 'text');
+      }
+      it.tooltip = md;
+      return it;
+    }
+    case 'loadMore': {
+      const it = new vscode.TreeItem(`Load more… (${formatCount(node.remaining)} older)`, C.None);
+      it.id = `loadMore:${node.entry.id}`;
+      it.contextValue = CTX.loadMore;
+      it.iconPath = new vscode.ThemeIcon('ellipsis');
+      it.command = { command: 'lakelens.loadMoreVersions', title: 'Load more versions', arguments: [node.entry.id] };
+      return it;
+    }
+    case 'changes': {
+      const bytes = node.files.reduce((a, f) => a + (f.size ?? 0), 0);
+      const it = new vscode.TreeItem(`${node.which === 'added' ? 'Files added' : 'Files removed'} (${formatCount(node.files.length)})`, node.files.length ? C.Collapsed : C.None);
+      it.id = `changes:${node.entry.id}:${node.version.version}:${node.which}`;
+      it.contextValue = CTX.changes;
+      it.iconPath = new vscode.ThemeIcon(node.which === 'added' ? 'diff-added' : 'diff-removed');
+      it.description = formatBytes(bytes);
+      return it;
+    }
+    case 'file': {
+      const f = node.file;
+      const it = new vscode.TreeItem(fileName(f.path), C.None);
+      it.contextValue = node.removed ? CTX.removedFile : CTX.file;
+      it.iconPath = new vscode.ThemeIcon(node.removed ? 'file' : 'file-binary');
+      const records = 'numRecords' in f ? f.numRecords : null;
+      const pv = partitionText(f.partitionValues);
+      it.description = [formatBytes(f.size ?? null), records !== null ? `${formatCount(records)} rows` : '', pv].filter(Boolean).join(' · ');
+      const dv = f.deletionVector;
+      it.tooltip = tip([
+        ['Path', f.path],
+        ['Size', f.size !== null ? `${formatBytes(f.size)} (${formatCount(f.size)} bytes)` : undefined],
+        ['Rows', records !== null ? formatCount(records) : undefined],
+        ['Partition', pv || undefined],
+        ['Content', 'content' in f ? f.content : undefined],
+        ['Deletion vector', dv ? `${formatCount(dv.cardinality)} rows deleted (${dv.storageType}${dv.path ? ' ' + dv.path : ''})` : undefined],
+        ['Removed at', 'deletionTimestamp' in f && f.deletionTimestamp ? isoTime(f.deletionTimestamp) : undefined],
+      ]);
+      it.command = { command: 'lakelens.inspectFile', title: 'Inspect Parquet file', arguments: [node.entry.id, f.path] };
+      return it;
+    }
+    case 'commit': {
+      const it = new vscode.TreeItem('Commit JSON', C.None);
+      it.contextValue = CTX.commit;
+      it.iconPath = new vscode.ThemeIcon('json');
+      it.command = { command: 'lakelens.openCommit', title: 'Open commit JSON', arguments: [node.entry.id, node.version] };
+      return it;
+    }
+    case 'partitions': {
+      const it = new vscode.TreeItem('Partitions', C.Collapsed);
+      it.id = `partitions:${node.entry.id}`;
+      it.contextValue = CTX.partitions;
+      it.iconPath = new vscode.ThemeIcon('symbol-namespace');
+      return it;
+    }
+    case 'partition': {
+      const p = node.part;
+      const it = new vscode.TreeItem(p.key || '(unpartitioned)', C.None);
+      it.contextValue = CTX.partition;
+      it.iconPath = new vscode.ThemeIcon('folder');
+      it.description = `${formatCount(p.files)} file${p.files === 1 ? '' : 's'} · ${formatBytes(p.bytes)}${p.rows !== null ? ` · ${formatCount(p.rows)} rows` : ''}`;
+      it.tooltip = tip([['Partition', p.key], ['Files', formatCount(p.files)], ['Bytes', formatCount(p.bytes)], ['Rows', p.rows !== null ? formatCount(p.rows) : 'unknown'], ['With deletes', p.filesWithDeletes ? formatCount(p.filesWithDeletes) : undefined]]);
+      return it;
+    }
+    case 'schema': {
+      const it = new vscode.TreeItem('Schema', C.Collapsed);
+      it.id = `schema:${node.entry.id}`;
+      it.contextValue = CTX.schema;
+      it.iconPath = new vscode.ThemeIcon('symbol-structure');
+      return it;
+    }
+    case 'field': {
+      const f = node.field;
+      const kids = nestedFields(f.type);
+      const it = new vscode.TreeItem(f.name, kids.length ? C.Collapsed : C.None);
+      it.id = `field:${node.entry.id}:${node.path.join('\u0000')}`;
+      it.contextValue = CTX.field;
+      it.iconPath = new vscode.ThemeIcon(f.metaColumn ? 'symbol-constant' : kids.length ? 'symbol-struct' : 'symbol-field');
+      it.description = [shortType(f.type), f.nullable ? '' : 'not null', f.id !== undefined ? `id ${f.id}` : ''].filter(Boolean).join(' · ');
+      it.tooltip = tip([
+        ['Column', node.path.join('.')],
+        ['Type', typeToString(f.type)],
+        ['Nullable', f.nullable ? 'yes' : 'no'],
+        ['Field id', f.id !== undefined ? String(f.id) : undefined],
+        ['Physical name', f.physicalName],
+        ['Comment', f.doc],
+        ['Meta column', f.metaColumn ? 'yes (written by Hudi)' : undefined],
+        ['Default', f.writeDefault !== undefined ? JSON.stringify(f.writeDefault) : undefined],
+      ]);
+      return it;
+    }
+    case 'health': {
+      const it = new vscode.TreeItem(node.text, C.None);
+      it.id = `health:${node.entry.id}`;
+      it.contextValue = CTX.health;
+      it.iconPath = new vscode.ThemeIcon(node.level === 'healthy' ? 'pass' : node.level === 'attention' ? 'warning' : 'error');
+      it.command = { command: 'lakelens.showHealth', title: 'Show File Health', arguments: [node.entry.id] };
+      return it;
+    }
+    case 'message': {
+      const it = new vscode.TreeItem(node.text, C.None);
+      it.id = `message:${node.parentId}:${node.text}`;
+      it.contextValue = CTX.message;
+      it.iconPath = new vscode.ThemeIcon(node.error ? 'error' : 'info');
+      if (node.detail) it.tooltip = tip([['Details', node.detail]]);
+      return it;
+    }
+  }
+}
