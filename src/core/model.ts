@@ -149,6 +149,11 @@ export interface ColumnStats {
   maxValues?: Record<string, unknown>;
   nullCount?: Record<string, unknown>;
   tightBounds?: boolean;
+  /** Iceberg: values (incl. nulls and NaNs), NaNs, and bytes on disk per column. Keys are dotted
+   *  column names (`a.b`, `m.key`, `l.element`); ids no schema knows appear as `#<id>`. */
+  valueCount?: Record<string, unknown>;
+  nanCount?: Record<string, unknown>;
+  columnSize?: Record<string, unknown>;
 }
 
 export interface DataFile {

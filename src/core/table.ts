@@ -4,6 +4,7 @@
  */
 import { DeltaTable } from './delta/table';
 import { LakeError } from './errors';
+import { IcebergTable } from './iceberg/table';
 import type { HistoryPage, SchemaVersion, Snapshot, TableFormat, VersionChanges, VersionId, VersionSelector } from './model';
 import type { Storage } from './storage';
 import { detectFormats } from './detect';
@@ -32,6 +33,8 @@ export async function openTable(storage: Storage, format?: TableFormat): Promise
   switch (chosen) {
     case 'delta':
       return new DeltaTable(storage);
+    case 'iceberg':
+      return new IcebergTable(storage);
     default:
       throw new LakeError('unsupported', `${chosen} tables are not supported yet`, storage.root);
   }

@@ -1,0 +1,79 @@
+/**
+ * Avro object container block codecs (Avro 1.11 spec, "Required Codecs" and "Optional Codecs"):
+ * `null`, `deflate` (raw RFC 1951), `snappy` (block followed by the big-endian CRC-32 of the
+ * uncompressed bytes) and `zstandard`. Each decompresses one block with a cap on the output size.
+ */
+import { Decompress as ZstdStream } from 'fzstd';
+import { snappyUncompress } from 'hyparquet';
+import { crc32 } from '../crc32';
+import { LakeError } from '../errors';
+import { inflateRaw } from '../inflate';
+
+/** Decompresses one block; more than `maxOutput` bytes is a `too-large` error. */
+export type BlockCodec = (block: Uint8Array, maxOutput: number, path: string) => Uint8Array;
+
+const identity: BlockCodec = (b, max, path) => {
+  if (b.length > max) throw new LakeError('too-large', `avro: block of ${b.length} bytes exceeds the ${max}-byte limit`, path);
+  return b;
+};
+
+const deflate: BlockCodec = (b, max, path) => inflateRaw(b, max, path).out;
+
+const snappy: BlockCodec = (b, max, path) => {
+  if (b.length < 5) throw new LakeError('corrupt', 'avro: snappy block too short', path);
+  const data = b.subarray(0, b.length - 4);
+  // the stream starts with the uncompressed length as a varint: check it before allocating
+  let len = 0;
+  let i = 0;
+  for (let shift = 0; ; shift += 7) {
+    if (i >= data.length || shift > 28) throw new LakeError('corrupt', 'avro: invalid snappy length header', path);
+    const c = data[i++]!;
+    len += (c & 0x7f) * 2 ** shift;
+    if (c < 0x80) break;
+  }
+  if (len > max) throw new LakeError('too-large', `avro: snappy block of ${len} bytes exceeds the ${max}-byte limit`, path);
+  const out = new Uint8Array(len);
+  try {
+    snappyUncompress(data, out);
+  } catch (err) {
+    throw new LakeError('corrupt', `avro: snappy: ${(err as Error).message}`, path);
+  }
+  const t = b.length - 4;
+  const want = ((b[t]! << 24) | (b[t + 1]! << 16) | (b[t + 2]! << 8) | b[t + 3]!) >>> 0;
+  if (crc32(out) !== want) throw new LakeError('corrupt', 'avro: snappy block CRC-32 mismatch', path);
+  return out;
+};
+
+const zstandard: BlockCodec = (b, max, path) => {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  // the streaming decoder hands out bounded chunks, so the cap holds before memory is spent
+  const stream = new ZstdStream((chunk) => {
+    total += chunk.length;
+    if (total > max) throw new LakeError('too-large', `avro: zstandard block exceeds the ${max}-byte limit`, path);
+    chunks.push(chunk);
+  });
+  try {
+    stream.push(b, true);
+  } catch (err) {
+    if (err instanceof LakeError) throw err;
+    throw new LakeError('corrupt', `avro: zstandard: ${(err as Error).message}`, path);
+  }
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+};
+
+const CODECS: Record<string, BlockCodec> = { null: identity, deflate, snappy, zstandard };
+
+/** The codec named in a file header (`avro.codec`; absent means `null`). */
+export function blockCodec(name: string, path: string): BlockCodec {
+  const c = Object.hasOwn(CODECS, name) ? CODECS[name] : undefined;
+  if (!c) throw new LakeError('unsupported', `avro: codec ${JSON.stringify(name)} not supported (null, deflate, snappy, zstandard are)`, path);
+  return c;
+}

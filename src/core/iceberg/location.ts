@@ -1,0 +1,77 @@
+/**
+ * Table location mapping. Iceberg metadata names every file by an absolute URI under the table's
+ * `location` (spec "Table Metadata Fields"), written wherever the writer ran: `/test-warehouse/t`,
+ * `hdfs://nn:8020/wh/t`, `s3a://b/t`, `file:/tmp/t`, or paths relative to the writer's working
+ * folder (`data/persistent/t`, `./t`). A table we open has usually moved, so every path is mapped
+ * by replacing the recorded location prefix with the folder holding `metadata/`.
+ *
+ * Matching compares path segments only and ignores scheme and authority, because writers mix them
+ * within one table (`hdfs://localhost:20500/wh/t/data/f.parquet` under location `/wh/t`). Paths are
+ * never URL-decoded: Iceberg stores them as written and files on disk carry the `%3A` literally.
+ * Everything (manifest lists, manifests, data, delete files, position-delete `file_path` values)
+ * goes through `tablePath`, so the same raw string always maps to the same table path.
+ */
+
+const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]+):(.*)$/s;
+
+/** Path segments of a location or file URI, without scheme, authority, `.` and empty segments. */
+export function pathSegments(raw: string): string[] {
+  let rest = raw.replace(/\\/g, '/');
+  const m = SCHEME.exec(rest);
+  if (m) {
+    rest = m[2]!;
+    // scheme://authority/path: the authority is not part of the path
+    if (rest.startsWith('//')) {
+      const slash = rest.indexOf('/', 2);
+      rest = slash < 0 ? '' : rest.slice(slash);
+    }
+  }
+  const out: string[] = [];
+  for (const part of rest.split('/')) {
+    if (part === '' || part === '.') continue;
+    // resolve `..` lexically; leading ones are kept so the path still reads as escaping
+    if (part === '..' && out.length > 0 && out[out.length - 1] !== '..') out.pop();
+    else out.push(part);
+  }
+  return out;
+}
+
+/** Maps raw file URIs from a table's metadata onto paths relative to the table folder. */
+export class LocationMapper {
+  private readonly base: string[];
+
+  /** `location` is the table's recorded location (`location` in table metadata). */
+  constructor(readonly location: string) {
+    this.base = pathSegments(location);
+  }
+
+  /**
+   * Table path of a raw URI: relative to the table folder when it lies under the table location
+   * ('' for the folder itself); otherwise the raw URI unchanged, or for a relative raw path one
+   * that climbs out of the folder with `..`. Readers refuse both.
+   */
+  tablePath(raw: string): string {
+    const segs = pathSegments(raw);
+    const base = this.base;
+    let k = 0;
+    while (k < base.length && k < segs.length && segs[k] === base[k]) k++;
+    if (k === base.length) return segs.slice(k).join('/');
+    // a relative path outside the location is still relative to the writer's folder: express it
+    // relative to the table folder (it climbs out with `..`, so reading it is refused)
+    if (!SCHEME.test(raw) && !raw.startsWith('/') && !raw.startsWith('\\')) return [...base.slice(k).map(() => '..'), ...segs.slice(k)].join('/');
+    return raw;
+  }
+}
+
+/** True when a table path names something inside the table folder (not a raw URI, not climbing out). */
+export function isTablePath(p: string): boolean {
+  return !p.startsWith('/') && !SCHEME.test(p) && !/^[a-zA-Z]:[\\/]/.test(p) && p.split('/')[0] !== '..';
+}
+
+/**
+ * Table path of a raw URI given the table location: the one function both the reader and the
+ * query engine use, so position-delete `file_path` values match data file paths.
+ */
+export function tablePath(raw: string, location: string): string {
+  return new LocationMapper(location).tablePath(raw);
+}

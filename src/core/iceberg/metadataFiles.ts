@@ -1,0 +1,142 @@
+/**
+ * Finding the current table metadata file in `metadata/` (spec "File System Tables" and
+ * "Metastore Tables", Appendix F "Naming for GZIP compressed Metadata JSON files"):
+ * `v<N>.metadata.json` (Hadoop tables), `<NNNNN>-<uuid>.metadata.json` (metastore tables), each
+ * optionally gzipped as `.gz.metadata.json` or `.metadata.json.gz`. A `version-hint.text` (Impala
+ * also writes `version-hint.txt`) names the current version by number or by file stem; when it is
+ * empty, unreadable or names no file we fall back to the highest version listed. Like Java's
+ * HadoopTableOperations we treat a numeric hint as a floor and follow `v<N+1>`… when they exist.
+ */
+import { LakeError } from '../errors';
+import { type FileEntry, type Storage, joinPath, readText } from '../storage';
+
+export const METADATA_DIR = 'metadata';
+const HINT_FILES = ['version-hint.text', 'version-hint.txt'];
+
+export interface MetadataFileRef {
+  name: string;
+  /** Path relative to the table root. */
+  path: string;
+  /** Version number from the name; null for `<uuid>.metadata.json` (an uncommitted temp file). */
+  version: number | null;
+  /** Named like a gzipped file (the content decides: we check the magic bytes). */
+  gzipName: boolean;
+}
+
+export interface MetadataListing {
+  /** Every metadata JSON file in `metadata/`, oldest version first. */
+  files: MetadataFileRef[];
+  current: MetadataFileRef;
+  /** How the current file was chosen, e.g. `version-hint.text: 7`. */
+  chosenBy: string;
+  notes: string[];
+}
+
+const V_NAME = /^v(\d{1,15})(\.gz)?\.metadata\.json(\.gz)?$/;
+const SEQ_NAME = /^(\d{1,15})-[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(\.gz)?\.metadata\.json(\.gz)?$/;
+const TEMP_NAME = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(\.gz)?\.metadata\.json(\.gz)?$/;
+
+/** Classifies a file name from `metadata/`; undefined when it is not a metadata JSON file. */
+export function parseMetadataFileName(name: string, dir = METADATA_DIR): MetadataFileRef | undefined {
+  let m = V_NAME.exec(name) ?? SEQ_NAME.exec(name);
+  if (m) return { name, path: joinPath(dir, name), version: Number(m[1]), gzipName: m[2] !== undefined || m[3] !== undefined };
+  m = TEMP_NAME.exec(name);
+  if (m) return { name, path: joinPath(dir, name), version: null, gzipName: m[1] !== undefined || m[2] !== undefined };
+  return undefined;
+}
+
+/** File stem: the name without `.metadata.json`, `.gz` (`v3`, `00001-<uuid>`). */
+export function metadataStem(name: string): string {
+  return name.replace(/(\.gz)?\.metadata\.json(\.gz)?$/, '');
+}
+
+function byVersion(a: MetadataFileRef, b: MetadataFileRef): number {
+  const va = a.version ?? -1;
+  const vb = b.version ?? -1;
+  return va !== vb ? va - vb : a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** Lists `metadata/` and picks the current metadata file. */
+export async function findCurrentMetadata(storage: Storage): Promise<MetadataListing> {
+  const entries = await storage.list(METADATA_DIR);
+  const files = entries
+    .filter((e) => !e.isDir)
+    .map((e) => parseMetadataFileName(e.name))
+    .filter((f): f is MetadataFileRef => f !== undefined)
+    .sort(byVersion);
+  const versioned = files.filter((f) => f.version !== null);
+  if (versioned.length === 0) {
+    throw new LakeError('not-a-table', 'iceberg: no table metadata file (v<N>.metadata.json or <N>-<uuid>.metadata.json) in metadata/', METADATA_DIR);
+  }
+  const notes: string[] = [];
+  const names = new Set(entries.map((e) => e.name));
+  for (const hintName of HINT_FILES) {
+    if (!names.has(hintName)) continue;
+    const hintPath = joinPath(METADATA_DIR, hintName);
+    const picked = await fromHint(storage, hintPath, versioned, notes);
+    if (picked) return { files, current: picked.file, chosenBy: picked.how, notes };
+    break; // a present but useless hint: fall back to listing rather than trying the other name
+  }
+  const top = versioned[versioned.length - 1]!;
+  const current = await pickAmongSameVersion(storage, versioned.filter((f) => f.version === top.version), notes);
+  return { files, current, chosenBy: `highest version in ${METADATA_DIR}/`, notes };
+}
+
+async function fromHint(storage: Storage, hintPath: string, versioned: MetadataFileRef[], notes: string[]): Promise<{ file: MetadataFileRef; how: string } | undefined> {
+  let text: string;
+  try {
+    text = (await readText(storage, hintPath)).trim();
+  } catch (err) {
+    notes.push(`ignored unreadable ${hintPath}: ${(err as Error).message}`);
+    return undefined;
+  }
+  if (text === '') {
+    notes.push(`ignored empty ${hintPath}; using the highest metadata version instead`);
+    return undefined;
+  }
+  if (/^\d{1,15}$/.test(text)) {
+    let v = Number(text);
+    const at = (n: number) => versioned.filter((f) => f.version === n);
+    if (at(v).length === 0) {
+      notes.push(`${hintPath} names version ${v}, which has no metadata file; using the highest metadata version instead`);
+      return undefined;
+    }
+    while (at(v + 1).length > 0) v++;
+    if (v !== Number(text)) notes.push(`${hintPath} names version ${text} but newer metadata up to version ${v} exists; using version ${v}`);
+    return { file: await pickAmongSameVersion(storage, at(v), notes), how: `${hintPath}: ${text}` };
+  }
+  // a file stem (`00001-<uuid>`), possibly given as a name or a path
+  const stem = metadataStem(text.slice(text.lastIndexOf('/') + 1));
+  const file = versioned.find((f) => metadataStem(f.name) === stem);
+  if (!file) {
+    notes.push(`${hintPath} holds ${JSON.stringify(text.slice(0, 80))}, which names no metadata file; using the highest metadata version instead`);
+    return undefined;
+  }
+  const newest = versioned[versioned.length - 1]!;
+  if (newest.version! > file.version!) notes.push(`${hintPath} names ${file.name} but ${newest.name} is newer; showing the hinted one`);
+  return { file, how: `${hintPath}: ${text}` };
+}
+
+/**
+ * Several files of one version (a `v3` and a `00003-…`, or two writers racing on a metastore
+ * table): prefer the Hadoop `v<N>` name, else the most recently written one, and say so.
+ */
+async function pickAmongSameVersion(storage: Storage, same: MetadataFileRef[], notes: string[]): Promise<MetadataFileRef> {
+  if (same.length === 1) return same[0]!;
+  const hadoop = same.find((f) => f.name.startsWith('v'));
+  let chosen = hadoop;
+  if (!chosen) {
+    const stats = await Promise.all(same.map((f) => storage.stat(f.path)));
+    let best: FileEntry | undefined;
+    same.forEach((f, i) => {
+      const st = stats[i];
+      if (st && (!best || st.mtime > best.mtime)) {
+        best = st;
+        chosen = f;
+      }
+    });
+    chosen ??= same[same.length - 1]!;
+  }
+  notes.push(`${same.length} metadata files share version ${chosen.version} (${same.map((f) => f.name).join(', ')}); using ${chosen.name}`);
+  return chosen;
+}

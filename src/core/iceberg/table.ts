@@ -1,0 +1,192 @@
+/**
+ * An Iceberg table opened through Storage: the current metadata file (cached until `refresh()`),
+ * snapshots by id, ref or time, and history. Listing snapshots reads the metadata JSON only; a
+ * snapshot reads its manifest list and then its manifests, a bounded number at a time.
+ */
+import { LakeError, checkAborted } from '../errors';
+import type { DataFile, HistoryPage, VersionId, VersionSelector } from '../model';
+import type { Storage } from '../storage';
+import { LocationMapper, isTablePath, pathSegments } from './location';
+import { type ManifestContents, readManifest, STATUS_DELETED } from './manifest';
+import { type ManifestFile, manifestsFromPaths, readManifestList } from './manifestList';
+import { type MetadataListing, findCurrentMetadata } from './metadataFiles';
+import { type BoundPartitionField, bindSpec } from './partitionSpec';
+import { columnIndexFor } from './schema';
+import { commitOrder, selectSnapshot, versionInfo } from './selection';
+import { type IcebergSnapshot, buildSnapshot, checkSummary } from './snapshot';
+import { type SnapshotMeta, type TableMetadata, decodeMetadataFile } from './tableMetadata';
+
+/** Manifests read at the same time while building a snapshot. */
+const PARALLEL_MANIFESTS = 8;
+
+interface Loaded {
+  listing: MetadataListing;
+  md: TableMetadata;
+  mapper: LocationMapper;
+  mapping: { from: string; to: string } | null;
+}
+
+export class IcebergTable {
+  readonly format = 'iceberg' as const;
+  private loading?: Promise<Loaded>;
+
+  constructor(readonly storage: Storage) {}
+
+  /** Forgets the cached metadata so the next call sees new commits. */
+  refresh(): void {
+    this.loading = undefined;
+  }
+
+  /** Current metadata file, parsed (cached). */
+  private load(): Promise<Loaded> {
+    this.loading ??= this.loadNow().catch((err) => {
+      this.loading = undefined;
+      throw err;
+    });
+    return this.loading;
+  }
+
+  private async loadNow(): Promise<Loaded> {
+    const listing = await findCurrentMetadata(this.storage);
+    const path = listing.current.path;
+    const md = decodeMetadataFile(await this.storage.read(path), path);
+    const mapper = new LocationMapper(md.location);
+    const root = (this.storage.localPath?.('') ?? this.storage.root).replace(/\\/g, '/');
+    const same = pathSegments(md.location).join('/') === pathSegments(root).join('/');
+    return { listing, md, mapper, mapping: same ? null : { from: md.location, to: root } };
+  }
+
+  /** The current table metadata. */
+  async metadata(): Promise<TableMetadata> {
+    return (await this.load()).md;
+  }
+
+  /** Maps a raw URI from this table's metadata (or a position-delete `file_path`) to a table path. */
+  async tablePath(raw: string): Promise<string> {
+    return (await this.load()).mapper.tablePath(raw);
+  }
+
+  async snapshot(sel: VersionSelector = {}, signal?: AbortSignal): Promise<IcebergSnapshot> {
+    const { listing, md, mapper, mapping } = await this.load();
+    const metadataFile = listing.current.path;
+    const chosen = selectSnapshot(md, sel, metadataFile);
+    const snap = chosen.snapshot;
+    const schemaId = !chosen.current && snap?.schemaId != null && md.schemas.some((s) => s.schemaId === snap.schemaId) ? snap.schemaId : md.currentSchemaId;
+    const schema = md.schemas.find((s) => s.schemaId === schemaId)!;
+    const columns = columnIndexFor(schema.schema, md.schemas);
+    const specs = new Map<number, BoundPartitionField[]>(md.specs.map((s) => [s.specId, bindSpec(s, columns)]));
+    const notes = [...listing.notes, ...chosen.notes];
+
+    let manifests: ManifestFile[] = [];
+    let manifestList: string | null = null;
+    const live: DataFile[] = [];
+    const removed: DataFile[] = [];
+    if (snap) {
+      if (snap.keyId !== null) throw new LakeError('unsupported', `iceberg: snapshot ${snap.snapshotId} is encrypted (key-id ${snap.keyId}); encrypted tables are not supported`, metadataFile);
+      if (snap.manifestList !== null) {
+        manifestList = mapper.tablePath(snap.manifestList);
+        manifests = await readManifestList(this.storage, manifestList, snap.snapshotId, mapper, specs);
+      } else if (snap.manifests !== null) {
+        manifests = manifestsFromPaths(snap.manifests, mapper);
+      } else {
+        throw new LakeError('corrupt', `iceberg: snapshot ${snap.snapshotId} has neither manifest-list nor manifests`, metadataFile);
+      }
+      const encrypted = manifests.find((m) => m.encrypted);
+      if (encrypted) throw new LakeError('unsupported', 'iceberg: manifest is encrypted (key_metadata in the manifest list); encrypted tables are not supported', encrypted.path);
+      const contents = await this.readManifests(manifests, { storage: this.storage, mapper, columns, specs }, signal);
+      let keyed = 0;
+      const seen = new Set<string>();
+      let duplicates = 0;
+      contents.forEach((c, i) => {
+        keyed += c.withKeyMetadata;
+        if (manifests[i]!.specId < 0 && c.specId !== null) manifests[i]!.specId = c.specId;
+        for (const e of c.entries) {
+          if (e.status === STATUS_DELETED) {
+            if (e.file.snapshotId === snap.snapshotId) removed.push(e.file);
+            continue;
+          }
+          // DVs share their Puffin file: a file is identified by path and offset
+          const key = e.file.deletionVector ? `${e.file.path}@${e.file.deletionVector.offset}` : e.file.path;
+          if (seen.has(key)) duplicates++;
+          else seen.add(key);
+          live.push(e.file);
+        }
+      });
+      if (keyed > 0) notes.push(`${keyed} file(s) carry key_metadata; if they are encrypted, reading their rows will fail`);
+      if (duplicates > 0) notes.push(`${duplicates} live file path(s) appear more than once across the manifests (the spec calls scans of such tables undefined)`);
+      const outside = live.filter((f) => !isTablePath(f.path)).length;
+      if (outside > 0) notes.push(`${outside} file(s) lie outside the table location (${md.location}) and cannot be read here`);
+    }
+    const out = buildSnapshot({
+      md,
+      snap,
+      schema: { schemaId: schema.schemaId, schema: schema.schema },
+      metadataFile,
+      metadataChosenBy: listing.chosenBy,
+      metadataFiles: listing.files.map((f) => ({ path: f.path, version: f.version })),
+      locationMapping: mapping,
+      manifestList,
+      manifests,
+      live,
+      removed,
+      tablePath: (raw) => mapper.tablePath(raw),
+      notes,
+    });
+    out.notes.push(...checkSummary(out));
+    return out;
+  }
+
+  /** Reads manifests `PARALLEL_MANIFESTS` at a time, keeping their order. */
+  private async readManifests(manifests: ManifestFile[], ctx: Parameters<typeof readManifest>[1], signal?: AbortSignal): Promise<ManifestContents[]> {
+    const out: ManifestContents[] = new Array(manifests.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < manifests.length) {
+        checkAborted(signal);
+        const i = next++;
+        out[i] = await readManifest(manifests[i]!, ctx);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARALLEL_MANIFESTS, manifests.length) }, worker));
+    checkAborted(signal);
+    return out;
+  }
+
+  /** Snapshots newest first, `limit` at a time; `before` is a snapshot id (exclusive). */
+  async history(opts: { limit?: number; before?: VersionId; signal?: AbortSignal } = {}): Promise<HistoryPage> {
+    const { md, mapper, listing } = await this.load();
+    const all = commitOrder(md);
+    const limit = Math.max(1, opts.limit ?? 100);
+    let end = all.length;
+    if (opts.before !== undefined) {
+      const id = String(opts.before);
+      end = all.findIndex((s) => s.snapshotId === id);
+      if (end < 0) throw new LakeError('invalid-argument', `iceberg: history cursor ${id} is not a snapshot of this table`, listing.current.path);
+    }
+    const start = Math.max(0, end - limit);
+    const page = all.slice(start, end).reverse();
+    checkAborted(opts.signal);
+    // a stat per listed snapshot tells which ones can still be opened (expired manifest lists)
+    const present = await Promise.all(page.map((s) => this.manifestListPresent(s, mapper)));
+    const versions = page.map((s, i) => {
+      const v = versionInfo(md, s);
+      if (!present[i]) v.extra = { ...v.extra, manifestListMissing: true };
+      return v;
+    });
+    const out: HistoryPage = { versions, total: all.length };
+    if (start > 0) out.next = all[start]!.snapshotId;
+    if (all.length > 0) out.oldest = all[0]!.snapshotId;
+    return out;
+  }
+
+  private async manifestListPresent(s: SnapshotMeta, mapper: LocationMapper): Promise<boolean> {
+    if (s.manifestList === null) return true;
+    const p = mapper.tablePath(s.manifestList);
+    if (!isTablePath(p)) return false;
+    try {
+      return (await this.storage.stat(p)) !== undefined;
+    } catch {
+      return false;
+    }
+  }
+}
