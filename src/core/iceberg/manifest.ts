@@ -19,6 +19,7 @@ import { type ManifestFile, readTableFile } from './manifestList';
 import { type BoundPartitionField, bindSpec, parsePartitionSpec, partitionDisplay } from './partitionSpec';
 import type { ColumnRef } from './schema';
 import { decodeSingleValue } from './singleValue';
+import { float32 } from './values';
 
 export const STATUS_EXISTING = 0;
 export const STATUS_ADDED = 1;
@@ -137,6 +138,8 @@ function entryDecoder(entryType: AvroRecordType, fileType: AvroRecordType, bound
   const partMap = (partRec?.fields ?? []).map((af, i) => ({
     avroName: af.name,
     field: bound.find((b) => af.fieldId !== undefined && b.fieldId === af.fieldId) ?? bound.find((b) => b.name === af.name) ?? bound[i],
+    // a value written as float keeps float precision even after the column became a double
+    isFloat: af.type.kind === 'float' || (af.type.kind === 'union' && af.type.branches.some((b) => b.kind === 'float')),
   }));
   const columns = ctx.columns;
   const colName = (id: number) => columns.get(id)?.name ?? `#${id}`;
@@ -162,8 +165,8 @@ function entryDecoder(entryType: AvroRecordType, fileType: AvroRecordType, bound
     const partitionValues: DataFile['partitionValues'] = {};
     const tuple = get(d, n.partition) as Record<string, unknown> | null;
     if (tuple && typeof tuple === 'object') {
-      for (const { avroName, field } of partMap) {
-        const v = tuple[avroName];
+      for (const { avroName, field, isFloat } of partMap) {
+        const v = isFloat && typeof tuple[avroName] === 'number' ? float32(tuple[avroName] as number) : tuple[avroName];
         partitionValues[field?.name ?? avroName] = field ? partitionDisplay(field, v) : decodeSingleValueless(v);
       }
     }

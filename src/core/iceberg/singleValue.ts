@@ -6,7 +6,7 @@
  * type (wrong length) are shown as hex rather than refused: bounds are informational.
  */
 import { formatDate, formatTimestamp } from './temporal';
-import { type DisplayValue, bigEndianSigned, decimalParams, displayValue, formatDecimal, formatUuid, hex } from './values';
+import { type DisplayValue, bigEndianSigned, decimalParams, displayValue, float32, formatDecimal, formatUuid, hex } from './values';
 
 const utf8 = new TextDecoder('utf-8');
 
@@ -23,9 +23,9 @@ export function decodeSingleValue(type: string, b: Uint8Array): DisplayValue {
       if (n === 4) return v.getInt32(0, true);
       return n === 8 ? int64(v) : raw(b);
     case 'float':
-      return n === 4 ? v.getFloat32(0, true) : raw(b);
+      return n === 4 ? float32(v.getFloat32(0, true)) : raw(b);
     case 'double':
-      if (n === 4) return v.getFloat32(0, true);
+      if (n === 4) return float32(v.getFloat32(0, true));
       return n === 8 ? v.getFloat64(0, true) : raw(b);
     case 'date':
       return n === 4 ? formatDate(v.getInt32(0, true)) : raw(b);

@@ -4,14 +4,14 @@
  * snapshot reads its manifest list and then its manifests, a bounded number at a time.
  */
 import { LakeError, checkAborted } from '../errors';
-import type { DataFile, HistoryPage, VersionId, VersionSelector } from '../model';
+import type { DataFile, HistoryPage, SchemaVersion, StructType, Tombstone, VersionChanges, VersionId, VersionSelector } from '../model';
 import type { Storage } from '../storage';
 import { LocationMapper, isTablePath, pathSegments } from './location';
-import { type ManifestContents, readManifest, STATUS_DELETED } from './manifest';
+import { type ManifestContents, readManifest, STATUS_ADDED, STATUS_DELETED } from './manifest';
 import { type ManifestFile, manifestsFromPaths, readManifestList } from './manifestList';
 import { type MetadataListing, findCurrentMetadata } from './metadataFiles';
 import { type BoundPartitionField, bindSpec } from './partitionSpec';
-import { columnIndexFor } from './schema';
+import { type ColumnRef, type IcebergSchema, columnIndexFor } from './schema';
 import { commitOrder, selectSnapshot, versionInfo } from './selection';
 import { type IcebergSnapshot, buildSnapshot, checkSummary } from './snapshot';
 import { type SnapshotMeta, type TableMetadata, decodeMetadataFile } from './tableMetadata';
@@ -71,10 +71,8 @@ export class IcebergTable {
     const metadataFile = listing.current.path;
     const chosen = selectSnapshot(md, sel, metadataFile);
     const snap = chosen.snapshot;
-    const schemaId = !chosen.current && snap?.schemaId != null && md.schemas.some((s) => s.schemaId === snap.schemaId) ? snap.schemaId : md.currentSchemaId;
-    const schema = md.schemas.find((s) => s.schemaId === schemaId)!;
-    const columns = columnIndexFor(schema.schema, md.schemas);
-    const specs = new Map<number, BoundPartitionField[]>(md.specs.map((s) => [s.specId, bindSpec(s, columns)]));
+    const schema = schemaFor(md, snap, chosen.current);
+    const { columns, specs } = bindings(md, schema.schema);
     const notes = [...listing.notes, ...chosen.notes];
 
     let manifests: ManifestFile[] = [];
@@ -136,6 +134,60 @@ export class IcebergTable {
     return out;
   }
 
+  /** Files a snapshot added and removed: the ADDED and DELETED entries it wrote (data and delete files). */
+  async changes(version: VersionId, signal?: AbortSignal): Promise<VersionChanges> {
+    const { listing, md, mapper } = await this.load();
+    const snap = selectSnapshot(md, { snapshotId: String(version) }, listing.current.path).snapshot!;
+    const { columns, specs } = bindings(md, schemaFor(md, snap, snap.snapshotId === md.currentSnapshotId).schema);
+    let manifests: ManifestFile[];
+    if (snap.manifestList !== null) {
+      const all = await readManifestList(this.storage, mapper.tablePath(snap.manifestList), snap.snapshotId, mapper, specs);
+      // entries ADDED or DELETED by a snapshot live only in manifests that snapshot wrote
+      manifests = all.filter((m) => m.addedSnapshotId === null || m.addedSnapshotId === snap.snapshotId);
+    } else manifests = manifestsFromPaths(snap.manifests ?? [], mapper);
+    const contents = await this.readManifests(manifests, { storage: this.storage, mapper, columns, specs }, signal);
+    const added: DataFile[] = [];
+    const removed: Tombstone[] = [];
+    for (const c of contents) {
+      for (const { status, file } of c.entries) {
+        if (file.snapshotId !== snap.snapshotId) continue;
+        if (status === STATUS_ADDED) added.push(file);
+        else if (status === STATUS_DELETED) {
+          const t: Tombstone = { path: file.path, deletionTimestamp: snap.timestampMs, size: file.size, dataChange: snap.operation !== 'replace', partitionValues: file.partitionValues };
+          if (file.deletionVector) t.deletionVector = file.deletionVector;
+          removed.push(t);
+        }
+      }
+    }
+    const parent = snap.parentId === null ? undefined : md.snapshots.find((s) => s.snapshotId === snap.parentId);
+    return { version: snap.snapshotId, timestamp: snap.timestampMs, added, removed, metadataChanged: parent !== undefined && parent.schemaId !== snap.schemaId, protocolChanged: false };
+  }
+
+  /**
+   * Schemas over time, oldest first, one entry per change of schema id along the commit order.
+   * Partition columns are those of the default spec throughout (older specs are only known from
+   * older metadata files or manifests, which this deliberately does not read).
+   */
+  async schemaHistory(signal?: AbortSignal): Promise<SchemaVersion[]> {
+    const { md } = await this.load();
+    checkAborted(signal);
+    const spec = md.specs.find((s) => s.specId === md.defaultSpecId) ?? md.specs[md.specs.length - 1]!;
+    const partitionColumns = spec.fields.filter((f) => f.transform !== 'void').map((f) => f.name);
+    const out: SchemaVersion[] = [];
+    let last: number | undefined;
+    for (const s of commitOrder(md)) {
+      const schema = schemaFor(md, s, s.snapshotId === md.currentSnapshotId);
+      if (schema.schemaId === last) continue;
+      last = schema.schemaId;
+      out.push({ version: s.snapshotId, timestamp: s.timestampMs, schema: schema.schema, partitionColumns, properties: md.properties });
+    }
+    if (out.length === 0) {
+      const schema = schemaFor(md, null, true);
+      out.push({ version: '', timestamp: md.lastUpdatedMs, schema: schema.schema, partitionColumns, properties: md.properties });
+    }
+    return out;
+  }
+
   /** Reads manifests `PARALLEL_MANIFESTS` at a time, keeping their order. */
   private async readManifests(manifests: ManifestFile[], ctx: Parameters<typeof readManifest>[1], signal?: AbortSignal): Promise<ManifestContents[]> {
     const out: ManifestContents[] = new Array(manifests.length);
@@ -189,4 +241,19 @@ export class IcebergTable {
       return false;
     }
   }
+}
+
+/**
+ * Schema a snapshot is shown with: the current schema for the current snapshot (columns added
+ * since the last write are part of the table), else the schema the snapshot was written with.
+ */
+function schemaFor(md: TableMetadata, snap: SnapshotMeta | null, current: boolean): IcebergSchema {
+  const id = !current && snap?.schemaId != null && md.schemas.some((s) => s.schemaId === snap.schemaId) ? snap.schemaId : md.currentSchemaId;
+  return md.schemas.find((s) => s.schemaId === id)!;
+}
+
+/** Column index and bound partition specs for reading manifests under one schema. */
+function bindings(md: TableMetadata, schema: StructType): { columns: Map<number, ColumnRef>; specs: Map<number, BoundPartitionField[]> } {
+  const columns = columnIndexFor(schema, md.schemas);
+  return { columns, specs: new Map(md.specs.map((s) => [s.specId, bindSpec(s, columns)])) };
 }

@@ -77,6 +77,19 @@ function isInt64(v: unknown): v is Int64 {
   return (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint';
 }
 
+/**
+ * A float32 as the shortest decimal that reads back as the same float32 (1.1f, not
+ * 1.100000023841858), which is how Java and the engines' folder names print it.
+ */
+export function float32(v: number): number {
+  if (!Number.isFinite(v)) return v;
+  for (let p = 1; p <= 9; p++) {
+    const s = Number(v.toPrecision(p));
+    if (Math.fround(s) === v) return s;
+  }
+  return v;
+}
+
 /** Display form of a value of Iceberg primitive `type` as decoded from Avro or a bound. */
 export function displayValue(type: string, v: unknown): DisplayValue {
   if (v === null || v === undefined) return null;
@@ -95,6 +108,8 @@ export function displayValue(type: string, v: unknown): DisplayValue {
       return isInt64(v) ? formatTimestamp(v, 'ns', true) : generic(v);
     case 'uuid':
       return v instanceof Uint8Array && v.length === 16 ? formatUuid(v) : generic(v);
+    case 'float':
+      return typeof v === 'number' ? float32(v) : generic(v);
   }
   const dec = decimalParams(type);
   if (dec) {
