@@ -65,7 +65,8 @@ describe('partition values', () => {
     assert.equal(typePartitionValue('1970-01-01 00:00:00.123456', 'timestamp', 'c', f), '1970-01-01 00:00:00.123456');
     assert.equal(typePartitionValue('2023-01-01T00:00:00.000000Z', 'timestamp_ntz', 'c', f), '2023-01-01T00:00:00.000000Z');
     assert.equal(typePartitionValue('123.4500', 'decimal(10,4)', 'c', f), '123.4500');
-    assert.equal(typePartitionValue('\u0001\u00ff', 'binary', 'c', f), '0x01ff');
+    assert.equal(typePartitionValue('\u0001\u00ff', 'binary', 'c', f), '0x01c3bf');
+    assert.equal(typePartitionValue('\u{1F608}', 'binary', 'c', f), '0xf09f9888');
     assert.equal(typePartitionValue('a/%b', 'string', 'c', f), 'a/%b');
   });
   test('null and empty string are NULL for every type', () => {

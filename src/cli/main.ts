@@ -14,6 +14,7 @@ import { openTable } from '../core/table';
 import { UsageError, parseArgs } from './args';
 import { formatHistory, formatSchema, formatSnapshot, table } from './format';
 import { snapshotJson } from './json';
+import { ROWS_COMMANDS, runRowsCommand } from './rowsCommands';
 
 const USAGE = `Usage: lakelens <command> [options]
 
@@ -22,8 +23,11 @@ Commands:
   history <table>              versions / snapshots, newest first   [--limit N] [--before V]
   snapshot <table>             files and metadata at a version      [--files] [--stats]
   schema <table>               the schema at a version
+  rows <table>                 rows at a version                    [--limit N] [--offset K]
+  sql <table> "<query>"        read-only SQL; the version is the view t  [--limit N]
+  export <table> --out FILE    rows to FILE.parquet, .csv or .jsonl
 
-Version selection (snapshot, schema):
+Version selection (snapshot, schema, rows, sql, export):
   --version N | --timestamp ISO-8601 | --snapshot-id ID | --ref NAME
 
 Options:
@@ -33,7 +37,7 @@ Options:
   -h, --help     this help
 `;
 
-const VALUED = new Set(['limit', 'before', 'version', 'timestamp', 'snapshot-id', 'ref', 'format', 'depth']);
+const VALUED = new Set(['limit', 'before', 'version', 'timestamp', 'snapshot-id', 'ref', 'format', 'depth', 'offset', 'out']);
 const BOOLEANS = new Set(['json', 'help', 'files', 'stats']);
 
 async function main(argv: string[]): Promise<number> {
@@ -42,6 +46,17 @@ async function main(argv: string[]): Promise<number> {
   if (flags.has('help') || !cmd) {
     process.stdout.write(USAGE);
     return cmd || flags.has('help') ? 0 : 1;
+  }
+  if (ROWS_COMMANDS.has(cmd)) {
+    const out = flags.get('out');
+    return runRowsCommand(cmd, positionals.slice(1), {
+      selector: selector(flags),
+      format: formatFlag(flags),
+      limit: intFlag(flags, 'limit'),
+      offset: intFlag(flags, 'offset'),
+      out: typeof out === 'string' ? out : undefined,
+      json: flags.has('json'),
+    });
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
   const json = flags.has('json');

@@ -43,8 +43,9 @@ export function typePartitionValue(raw: string | null | undefined, type: DataTyp
     case 'timestamp_ntz':
       return /^-?\d{4,}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$/.test(raw) ? raw : bad();
     case 'binary':
-      // written as a string whose chars are the bytes ("\u0001\u0002"); shown as hex
-      return '0x' + Array.from(raw, (c) => (c.charCodeAt(0) & 0xff).toString(16).padStart(2, '0')).join('');
+      // Spark writes the bytes as a UTF-8 string ("\u0001\u0002"; "😈" for F0 9F 98 88) and reads
+      // them back as that string's UTF-8 bytes, as delta-kernel-rs does; shown as hex
+      return '0x' + Array.from(new TextEncoder().encode(raw), (b) => b.toString(16).padStart(2, '0')).join('');
     default:
       if (type.startsWith('decimal')) return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw) ? raw : bad();
       return raw;

@@ -1,0 +1,21 @@
+/** CRC-32 (IEEE 802.3, as java.util.zip.CRC32), which guards Delta and Iceberg deletion vectors. */
+
+let table: Uint32Array | undefined;
+
+function crcTable(): Uint32Array {
+  if (table) return table;
+  table = new Uint32Array(256);
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
+  }
+  return table;
+}
+
+export function crc32(bytes: Uint8Array): number {
+  const t = crcTable();
+  let c = 0xffffffff;
+  for (let i = 0; i < bytes.length; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}

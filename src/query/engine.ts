@@ -1,0 +1,316 @@
+/**
+ * The query engine: rows of any snapshot through DuckDB. `engine.table(storage)` gives a
+ * `TableQuery` whose `preview`, `sql` and `export` take a snapshot from the core; in SQL the
+ * snapshot is the view `t`.
+ *
+ * DuckDB is loaded on the first call that needs it, never on construction.
+ */
+import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
+import type { DeltaSnapshot } from '../core/delta/snapshot';
+import { LakeError, checkAborted } from '../core/errors';
+import type { Snapshot } from '../core/model';
+import type { Storage } from '../core/storage';
+import { deltaScanPlan } from './deltaScan';
+import { translateReadError } from './fileSchema';
+import { type EngineOptions, InstancePool, type PoolEntry, withConnection } from './instances';
+import { type Relation, buildPage, buildRelation, pageSlices } from './relation';
+import { type ColumnInfo, type Row, chunkRows, columnsOf } from './rows';
+import { firstLine, prepareReadOnly } from './sandbox';
+import type { ScanFile, ScanPlan } from './scanPlan';
+import { exportRows, type ExportFormat } from './export';
+
+export type { EngineOptions } from './instances';
+export type { ColumnInfo, Row } from './rows';
+export type { ExportFormat } from './export';
+
+export interface PreviewPage {
+  columns: ColumnInfo[];
+  rows: Row[];
+  offset: number;
+  /** Rows in the snapshot (after deletes). */
+  totalRows: number;
+}
+
+export interface SqlResult extends AsyncIterable<Row[]> {
+  columns: ColumnInfo[];
+  /** The next page of rows (up to 2,048), or null at the end. */
+  next(): Promise<Row[] | null>;
+  /** Stops the query and frees its connection (safe to call twice). */
+  close(): void;
+}
+
+/** Builds the scan plan of a snapshot; the Iceberg reader plugs in here. */
+export type PlanBuilder = (snap: Snapshot, storage: Storage, signal?: AbortSignal) => Promise<ScanPlan>;
+
+const planners: Partial<Record<Snapshot['format'], PlanBuilder>> = {
+  delta: (snap, storage, signal) => deltaScanPlan(snap as DeltaSnapshot, storage, signal),
+};
+
+/** Registers the scan planner of a format (Iceberg's lives in icebergScan.ts). */
+export function registerPlanner(format: Snapshot['format'], planner: PlanBuilder): void {
+  planners[format] = planner;
+}
+
+const MAX_PAGE = 10_000;
+const MAX_CACHED = 4;
+
+interface CachedRelation {
+  relation: Promise<Relation>;
+  users: number;
+  lastUsed: number;
+}
+
+export class QueryEngine {
+  private readonly pool: InstancePool;
+
+  constructor(opts: EngineOptions = {}) {
+    this.pool = new InstancePool(opts);
+  }
+
+  table(storage: Storage): TableQuery {
+    return new TableQuery(this.pool, storage);
+  }
+
+  dispose(): Promise<void> {
+    return this.pool.dispose();
+  }
+}
+
+export class TableQuery {
+  private readonly plans = new Map<string, Promise<ScanPlan>>();
+  readonly root: string;
+
+  constructor(
+    private readonly pool: InstancePool,
+    readonly storage: Storage,
+  ) {
+    if (!storage.localPath) throw new LakeError('unsupported', 'rows can only be read from tables on the local file system', storage.root);
+    this.root = storage.localPath('');
+  }
+
+  /** The scan plan of a snapshot (cached: deletion vectors are read once). */
+  plan(snap: Snapshot, signal?: AbortSignal): Promise<ScanPlan> {
+    const key = snapKey(snap);
+    let p = this.plans.get(key);
+    if (!p) {
+      const planner = planners[snap.format];
+      if (!planner) return Promise.reject(new LakeError('unsupported', `${snap.format}: reading rows is not supported yet`));
+      p = planner(snap, this.storage, signal);
+      this.plans.set(key, p);
+      p.catch(() => this.plans.delete(key));
+      while (this.plans.size > MAX_CACHED) this.plans.delete(this.plans.keys().next().value!);
+    }
+    return p;
+  }
+
+  /** Rows [offset, offset + limit) in table order (files as listed, rows by position), and the total. */
+  async preview(snap: Snapshot, offset: number, limit: number, signal?: AbortSignal): Promise<PreviewPage> {
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new LakeError('invalid-argument', `offset must be a non-negative integer, got ${offset}`);
+    if (!Number.isSafeInteger(limit) || limit < 0 || limit > MAX_PAGE) throw new LakeError('invalid-argument', `limit must be an integer between 0 and ${MAX_PAGE}, got ${limit}`);
+    const plan = await this.plan(snap, signal);
+    checkAborted(signal);
+    const slices = plan.rowFilters?.length ? undefined : pageSlices(plan, offset, limit);
+    return this.withEntry(async (entry) =>
+      withConnection(entry.instance, signal, async (conn) => {
+        let sql: string;
+        let countSql: string | undefined;
+        let drop: string[] = [];
+        if (slices) {
+          await verifyFiles(this.storage, slices.map((s) => s.file));
+          sql = await buildPage(conn, plan, slices);
+        } else {
+          // some file has no row count (or rows depend on equality deletes): scan in order
+          await verifyFiles(this.storage, plan.files);
+          const rel = await buildRelation(conn, plan, `__lakelens_p${Date.now()}`, { ordered: true });
+          sql = `${rel.sql}\n${rel.orderBy ?? ''}\nLIMIT ${limit} OFFSET ${offset}`;
+          countSql = `SELECT count(*) FROM (${rel.sql})`;
+          drop = rel.drop;
+        }
+        try {
+          const result = await run(conn, sql, plan);
+          const columns = columnsOf(result);
+          const rows: Row[] = [];
+          for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) rows.push(...chunkRows(entry.duck, chunk));
+          let total = plan.numRows;
+          if (total === null) {
+            const counted = await run(conn, countSql ?? `SELECT count(*) FROM (${sql})`, plan);
+            total = Number((await counted.getRowsJS())[0]![0]);
+          }
+          return { columns, rows: rows.slice(0, limit), offset, totalRows: total };
+        } catch (err) {
+          throw mapQueryError(err, plan, signal);
+        } finally {
+          for (const d of drop) await conn.run(d).catch(() => undefined);
+        }
+      }),
+    );
+  }
+
+  /**
+   * Runs one read-only statement over the snapshot, visible as the view `t`. Rows stream in pages;
+   * `signal` (or `close()`) interrupts the query.
+   */
+  async sql(snap: Snapshot, text: string, signal?: AbortSignal): Promise<SqlResult> {
+    const plan = await this.plan(snap, signal);
+    checkAborted(signal);
+    const entry = await this.pool.acquire(this.root);
+    let conn: DuckDBConnection | undefined;
+    let cached: CachedRelation | undefined;
+    const onAbort = () => conn?.interrupt();
+    let closed = false;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      signal?.removeEventListener('abort', onAbort);
+      conn?.interrupt();
+      conn?.closeSync();
+      if (cached) cached.users--;
+      this.pool.release(entry);
+    };
+    try {
+      conn = await entry.instance.connect();
+      signal?.addEventListener('abort', onAbort);
+      cached = await this.cachedRelation(entry, snap, plan);
+      const rel = await cached.relation;
+      await conn.run(`CREATE TEMP VIEW t AS ${rel.sql}`);
+      const prepared = await prepareReadOnly(conn, text);
+      let result: DuckDBResult;
+      try {
+        result = await prepared.stream();
+      } finally {
+        prepared.destroySync();
+      }
+      const columns = columnsOf(result);
+      const next = async (): Promise<Row[] | null> => {
+        if (closed) return null;
+        try {
+          const chunk = await result.fetchChunk();
+          if (!chunk || chunk.rowCount === 0) {
+            close();
+            return null;
+          }
+          return chunkRows(entry.duck, chunk);
+        } catch (err) {
+          close();
+          throw mapQueryError(err, plan, signal);
+        }
+      };
+      return {
+        columns,
+        next,
+        close,
+        async *[Symbol.asyncIterator]() {
+          try {
+            for (let rows = await next(); rows; rows = await next()) yield rows;
+          } finally {
+            close();
+          }
+        },
+      };
+    } catch (err) {
+      close();
+      throw mapQueryError(err, plan, signal);
+    }
+  }
+
+  /** Writes the snapshot to `dest` as Parquet, CSV (with header) or JSON Lines; returns the row count. */
+  async export(snap: Snapshot, format: ExportFormat, dest: string, signal?: AbortSignal): Promise<{ rows: number }> {
+    const plan = await this.plan(snap, signal);
+    await verifyFiles(this.storage, plan.files);
+    return exportRows({ pool: this.pool, root: this.root, plan, format, dest, signal, rowsOf: () => this.sql(snap, 'SELECT * FROM t', signal) });
+  }
+
+  private async withEntry<T>(fn: (entry: PoolEntry) => Promise<T>): Promise<T> {
+    const entry = await this.pool.acquire(this.root);
+    try {
+      return await fn(entry);
+    } finally {
+      this.pool.release(entry);
+    }
+  }
+
+  /** The snapshot's relation in this instance (helper tables built once), marked in use. */
+  private async cachedRelation(entry: PoolEntry, snap: Snapshot, plan: ScanPlan): Promise<CachedRelation> {
+    const cache = relationsOf(entry);
+    const key = snapKey(snap);
+    let c = cache.get(key);
+    if (!c) {
+      const seq = (entry.state.get('seq') as number | undefined) ?? 0;
+      entry.state.set('seq', seq + 1);
+      c = {
+        relation: (async () => {
+          await verifyFiles(this.storage, plan.files);
+          return withConnection(entry.instance, undefined, (conn) => buildRelation(conn, plan, `__lakelens_r${seq}`));
+        })(),
+        users: 1,
+        lastUsed: Date.now(),
+      };
+      cache.set(key, c);
+      c.relation.catch(() => cache.delete(key));
+      // the new relation is in use already, so eviction never drops its tables
+      await evictRelations(entry, cache);
+      return c;
+    }
+    c.users++;
+    c.lastUsed = Date.now();
+    return c;
+  }
+}
+
+function relationsOf(entry: PoolEntry): Map<string, CachedRelation> {
+  let m = entry.state.get('relations') as Map<string, CachedRelation> | undefined;
+  if (!m) entry.state.set('relations', (m = new Map()));
+  return m;
+}
+
+async function evictRelations(entry: PoolEntry, cache: Map<string, CachedRelation>): Promise<void> {
+  if (cache.size <= MAX_CACHED) return;
+  const idle = [...cache.entries()].filter(([, c]) => c.users === 0).sort((a, b) => a[1].lastUsed - b[1].lastUsed);
+  for (const [key, c] of idle.slice(0, cache.size - MAX_CACHED)) {
+    cache.delete(key);
+    const rel = await c.relation.catch(() => undefined);
+    if (rel && rel.drop.length > 0) {
+      await withConnection(entry.instance, undefined, async (conn) => {
+        for (const d of rel.drop) await conn.run(d).catch(() => undefined);
+      });
+    }
+  }
+}
+
+/** Identifies a snapshot's content (versions are immutable; size guards against a rewritten table). */
+function snapKey(snap: Snapshot): string {
+  return `${snap.format}:${String(snap.version)}:${snap.numFiles}:${snap.sizeBytes}`;
+}
+
+async function run(conn: DuckDBConnection, sql: string, plan: ScanPlan): Promise<DuckDBResult> {
+  try {
+    return await conn.stream(sql);
+  } catch (err) {
+    throw mapQueryError(err, plan);
+  }
+}
+
+/**
+ * Checks every data file exists and stays inside the table (the storage resolves symlinks), so a
+ * vacuumed file is an error naming it and a symlink cannot lead DuckDB out of the table.
+ */
+async function verifyFiles(storage: Storage, files: ScanFile[]): Promise<void> {
+  const BATCH = 256;
+  for (let i = 0; i < files.length; i += BATCH) {
+    const batch = files.slice(i, i + BATCH);
+    const stats = await Promise.all(batch.map((f) => storage.stat(f.path)));
+    stats.forEach((st, j) => {
+      if (!st) throw new LakeError('missing', `data file is missing (removed by VACUUM or never copied); this version cannot be read`, batch[j]!.path);
+      if (st.isDir) throw new LakeError('corrupt', 'data file is a folder', batch[j]!.path);
+    });
+  }
+}
+
+function mapQueryError(err: unknown, plan: ScanPlan, signal?: AbortSignal): Error {
+  if (err instanceof LakeError) return err;
+  const msg = firstLine(err);
+  if (signal?.aborted || /^INTERRUPT Error/i.test(msg)) return new LakeError('cancelled', 'query cancelled');
+  if (/Permission Error/.test(msg)) return new LakeError('out-of-root', `SQL: ${msg} (queries may read only the table's own folder)`);
+  if (/IO Error|No files found|Cannot open file/i.test(msg)) return translateReadError(err, plan.files);
+  return new LakeError('invalid-argument', `SQL: ${msg}`, undefined, { cause: err });
+}

@@ -1,0 +1,99 @@
+/**
+ * Exports a snapshot to a file the user chose. Parquet and CSV are written by DuckDB in a one-off
+ * instance allowed to read the table and write that single file; JSON Lines are written here from
+ * the same lossless JSON encoding as previews and `lakelens sql --json` (int64 and decimals as
+ * strings), one object per row.
+ */
+import * as fs from 'node:fs';
+import * as nodePath from 'node:path';
+import { LakeError } from '../core/errors';
+import { stringifyJson } from '../core/json';
+import { type InstancePool, withConnection } from './instances';
+import { buildRelation } from './relation';
+import type { Row } from './rows';
+import { firstLine } from './sandbox';
+import type { ScanPlan } from './scanPlan';
+import { str } from './sql';
+
+export type ExportFormat = 'parquet' | 'csv' | 'jsonl';
+
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['parquet', 'csv', 'jsonl'];
+
+interface RowSource {
+  columns: { name: string }[];
+  next(): Promise<Row[] | null>;
+  close(): void;
+}
+
+export interface ExportJob {
+  pool: InstancePool;
+  root: string;
+  plan: ScanPlan;
+  format: ExportFormat;
+  dest: string;
+  signal?: AbortSignal | undefined;
+  rowsOf: () => Promise<RowSource>;
+}
+
+export async function exportRows(job: ExportJob): Promise<{ rows: number }> {
+  const dest = checkDestination(job.dest, job.root);
+  try {
+    return job.format === 'jsonl' ? await writeJsonLines(await job.rowsOf(), dest, job.signal) : await copyWithDuckDB(job, dest);
+  } catch (err) {
+    fs.rmSync(dest, { force: true });
+    if (err instanceof LakeError) throw err;
+    if (job.signal?.aborted || /^INTERRUPT/.test(firstLine(err))) throw new LakeError('cancelled', 'export cancelled');
+    throw new LakeError('corrupt', `export failed: ${firstLine(err)}`, dest, { cause: err });
+  }
+}
+
+/** The destination as an absolute path, refusing folders and anything inside the table. */
+function checkDestination(raw: string, root: string): string {
+  const dest = nodePath.resolve(raw);
+  const parent = nodePath.dirname(dest);
+  if (!fs.existsSync(parent) || !fs.statSync(parent).isDirectory()) throw new LakeError('invalid-argument', `export folder does not exist: ${parent}`);
+  if (fs.existsSync(dest) && fs.statSync(dest).isDirectory()) throw new LakeError('invalid-argument', `export destination is a folder: ${dest}`);
+  const realRoot = fs.realpathSync(root);
+  const realDest = nodePath.join(fs.realpathSync(parent), nodePath.basename(dest));
+  if (realDest === realRoot || realDest.startsWith(realRoot + nodePath.sep)) {
+    throw new LakeError('invalid-argument', `refusing to write inside the table folder: ${dest}`);
+  }
+  return dest;
+}
+
+async function copyWithDuckDB(job: ExportJob, dest: string): Promise<{ rows: number }> {
+  const oneOff = await job.pool.oneOff([job.root], [dest]);
+  try {
+    return await withConnection(oneOff.instance, job.signal, async (conn) => {
+      const rel = await buildRelation(conn, job.plan, '__lakelens_export');
+      const options = job.format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true';
+      const result = await conn.runAndReadAll(`COPY (${rel.sql}) TO ${str(dest)} (${options})`);
+      return { rows: Number(result.getRowsJS()[0]?.[0] ?? 0) };
+    });
+  } finally {
+    job.pool.closeOneOff(oneOff);
+  }
+}
+
+async function writeJsonLines(source: RowSource, dest: string, signal?: AbortSignal): Promise<{ rows: number }> {
+  const out = fs.createWriteStream(dest);
+  const done = new Promise<void>((resolve, reject) => {
+    out.on('finish', resolve);
+    out.on('error', reject);
+  });
+  const names = source.columns.map((c) => c.name);
+  let count = 0;
+  try {
+    for (let rows = await source.next(); rows; rows = await source.next()) {
+      if (signal?.aborted) throw new LakeError('cancelled', 'export cancelled');
+      const text = rows.map((r) => stringifyJson(Object.fromEntries(names.map((n, i) => [n, r[i] ?? null])))).join('\n') + '\n';
+      count += rows.length;
+      if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', resolve));
+    }
+  } finally {
+    source.close();
+    out.end();
+  }
+  await done;
+  return { rows: count };
+}
