@@ -2,6 +2,8 @@
  * Avro object container block codecs (Avro 1.11 spec, "Required Codecs" and "Optional Codecs"):
  * `null`, `deflate` (raw RFC 1951), `snappy` (block followed by the big-endian CRC-32 of the
  * uncompressed bytes) and `zstandard`. Each decompresses one block with a cap on the output size.
+ * Neither deflate nor fzstd checks content (zstd's optional XXH64 frame checksum is not verified),
+ * so damage inside literals only shows when the Avro records stop making sense.
  */
 import { Decompress as ZstdStream } from 'fzstd';
 import { snappyUncompress } from 'hyparquet';

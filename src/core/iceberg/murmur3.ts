@@ -6,9 +6,9 @@
 const C1 = 0xcc9e2d51;
 const C2 = 0x1b873593;
 
-/** murmur3_x86_32 of the bytes, seed 0. */
-export function murmur3(bytes: Uint8Array): number {
-  let h = 0;
+/** murmur3_x86_32 of the bytes (Iceberg always uses seed 0). */
+export function murmur3(bytes: Uint8Array, seed = 0): number {
+  let h = seed | 0;
   const n = bytes.length;
   const blocks = n & ~3;
   for (let i = 0; i < blocks; i += 4) {
