@@ -321,7 +321,7 @@ export async function startCodeServer({ userDataDir, extensionsDir, home, port, 
     port,
     baseUrl,
     logFile,
-    folderUrl: (f) => `${baseUrl}/?folder=${encodeURIComponent(f)}`,
+    folderUrl: (f) => `${baseUrl}/?folder=${encodeURIComponent(f).replace(/%2F/g, '/')}`,
     stop: () => stopProcessGroup(pid),
   };
   const deadline = Date.now() + timeoutMs;

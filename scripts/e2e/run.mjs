@@ -37,8 +37,10 @@ async function phase(label, fn) {
 }
 
 const E2E_SRC = path.join(REPO, 'test', 'e2e');
-const E2E_OUT = path.join(REPO, 'out', 'e2e');
 const SCREENSHOTS = process.env.LAKELENS_E2E_SCREENSHOTS || path.join(E2E_SRC, 'screenshots');
+
+/** smoke.e2e.ts → smoke (the screenshot folder of that file) */
+const stem = (f) => path.basename(f).replace(/\.e2e\.(ts|js)$/, '');
 
 function e2eFiles() {
   const all = fs.readdirSync(E2E_SRC, { recursive: true }).map(String).filter((f) => /\.e2e\.ts$/.test(f) && !f.startsWith('lib')).sort();
@@ -62,8 +64,13 @@ const runsDir = path.join(CACHE, 'runs');
 fs.mkdirSync(runsDir, { recursive: true });
 pruneOldRuns(runsDir);
 const runDir = fs.mkdtempSync(path.join(runsDir, 'r-')); // short: unix socket paths live below it
-// last-resort cleanup if we die between start and stop
+// bundles of this run's e2e files: inside the repo (so playwright-core resolves), one folder per
+// run so that runs in the same work tree do not clobber each other
+const E2E_OUT = path.join(REPO, 'out', 'e2e', path.basename(runDir));
+// last-resort cleanup if we die between start and stop; a closed output pipe (`| head`) must
+// not kill us before code-server is stopped
 process.on('exit', () => { if (cs) killProcessGroupSync(cs.pid); });
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { if (cs) killProcessGroupSync(cs.pid); process.exit(130); });
 
 try {
@@ -74,7 +81,6 @@ try {
 
   await phase('build (esbuild)', async () => {
     if (process.env.LAKELENS_E2E_SKIP_BUILD !== '1') run(process.execPath, ['esbuild.mjs'], { quiet: true });
-    fs.rmSync(E2E_OUT, { recursive: true, force: true });
     await esbuild.build({
       entryPoints: files.map((f) => ({ in: path.join(E2E_SRC, f), out: f.replace(/\.ts$/, '') })),
       outdir: E2E_OUT, bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline',
@@ -98,9 +104,8 @@ try {
     startCodeServer({ userDataDir, extensionsDir, home, port: await freePort(), logFile: path.join(runDir, 'code-server.log') }));
   log(`code-server pid ${cs.pid} on ${cs.baseUrl}`);
 
-  // fresh screenshots per run
-  fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  for (const f of fs.readdirSync(SCREENSHOTS)) if (f.endsWith('.png')) fs.rmSync(path.join(SCREENSHOTS, f));
+  // fresh screenshots per run, for the files of this run only (screenshots/<file stem>/)
+  for (const f of files) fs.rmSync(path.join(SCREENSHOTS, stem(f)), { recursive: true, force: true });
 
   const testFiles = files.map((f) => path.join(E2E_OUT, f.replace(/\.ts$/, '.js')));
   const code = await phase('e2e tests', () => new Promise((resolve) => {
@@ -127,9 +132,10 @@ try {
     await phase('stop code-server', () => cs.stop());
     cs = undefined;
   }
-  const shots = fs.existsSync(SCREENSHOTS) ? fs.readdirSync(SCREENSHOTS).filter((f) => f.endsWith('.png')).length : 0;
+  fs.rmSync(E2E_OUT, { recursive: true, force: true });
+  const shots = fs.existsSync(SCREENSHOTS) ? fs.readdirSync(SCREENSHOTS, { recursive: true }).filter((f) => String(f).endsWith('.png')).length : 0;
   log(`timings: ${timings.map(([l, ms]) => `${l} ${(ms / 1000).toFixed(1)}s`).join(' | ')} | total ${((Date.now() - T0) / 1000).toFixed(1)}s`);
-  log(`${shots} screenshot(s) in ${path.relative(process.cwd(), SCREENSHOTS) || SCREENSHOTS}`);
+  log(`${shots} screenshot(s) in ${path.relative(process.cwd(), SCREENSHOTS) || SCREENSHOTS}/<file>/`);
   if (exitCode === 0 && !keep) fs.rmSync(runDir, { recursive: true, force: true });
   else log(`run folder kept for inspection: ${runDir} (code-server.log, user-data/logs, console-*.log)`);
   process.exitCode = exitCode;

@@ -391,14 +391,19 @@ export class Workbench {
     await sleep(300); // let webviews pick up the new theme variables
   }
 
-  /** Saves test/e2e/screenshots/<name>-<NN>-<label>.png and returns its path. */
+  /**
+   * Saves test/e2e/screenshots/<file>/<NN>-<label>.png (the suite's name goes in front when it
+   * differs from the file's) and returns its path.
+   */
   async screenshot(label: string, opts: { fullPage?: boolean; locator?: Locator } = {}): Promise<string> {
-    const dir = e2eEnv().screenshotDir;
+    const file = testFileStem();
+    const dir = path.join(e2eEnv().screenshotDir, file);
     fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `${safe(this.name)}-${String(++shotCounter).padStart(2, '0')}-${safe(label)}.png`);
-    if (opts.locator) await opts.locator.screenshot({ path: file });
-    else await this.page.screenshot({ path: file, fullPage: opts.fullPage ?? false });
-    return file;
+    const prefix = this.name === file ? '' : `${safe(this.name)}-`;
+    const out = path.join(dir, `${String(++shotCounter).padStart(2, '0')}-${prefix}${safe(label)}.png`);
+    if (opts.locator) await opts.locator.screenshot({ path: out });
+    else await this.page.screenshot({ path: out, fullPage: opts.fullPage ?? false });
+    return out;
   }
 
   // ------------------------------------------------------------------ teardown
@@ -457,6 +462,11 @@ function walk(dir: string): string[] {
     else out.push(p);
   }
   return out;
+}
+
+/** The running e2e file: node --test runs each file in its own process, the file as argv[1]. */
+function testFileStem(): string {
+  return path.basename(process.argv[1] ?? 'e2e').replace(/\.e2e\.(js|ts|mjs|cjs)$/, '').replace(/\.(js|ts)$/, '');
 }
 
 /** Chromium's SingletonSocket lives in TMPDIR and unix socket paths must stay under 108 bytes. */
