@@ -197,6 +197,8 @@ export interface Tombstone {
   dataChange: boolean;
   partitionValues?: Record<string, PartitionValue>;
   deletionVector?: DeletionVector | null;
+  /** Iceberg: what the removed file held (data, or one of the delete kinds). */
+  content?: FileContent;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -61,6 +61,12 @@ export async function readTableFile(storage: Storage, path: string, what: string
   }
 }
 
+export interface ManifestList {
+  manifests: ManifestFile[];
+  /** Snapshot id the writer put in the file header (`snapshot-id`), when present. */
+  headerSnapshotId: string | null;
+}
+
 /** Reads a manifest list. `specs` binds partition summaries to their spec fields by spec id. */
 export async function readManifestList(
   storage: Storage,
@@ -68,9 +74,11 @@ export async function readManifestList(
   snapshotId: string,
   mapper: LocationMapper,
   specs: Map<number, BoundPartitionField[]>,
-): Promise<ManifestFile[]> {
+): Promise<ManifestList> {
   const bytes = await readTableFile(storage, path, `manifest list of snapshot ${snapshotId}`);
   const avro = readAvroFile(bytes, path);
+  const header = avro.metadata.get('snapshot-id');
+  const headerSnapshotId = header !== undefined && /^-?\d+$/.test(header) ? BigInt(header).toString() : null;
   const rec = recordOf(avro.schema);
   if (!rec) throw new LakeError('corrupt', 'iceberg: manifest list schema is not a record', path);
   const f = new FieldIds(rec);
@@ -93,7 +101,7 @@ export async function readManifestList(
     firstRowId: f.name(520, 'first_row_id'),
   };
   if (!n.path) throw new LakeError('corrupt', 'iceberg: manifest list has no manifest_path field', path);
-  return avro.records.map((r, i) => {
+  const manifests = avro.records.map((r, i) => {
     const o = r as Record<string, unknown>;
     const at = `manifest list entry ${i}`;
     const raw = get(o, n.path);
@@ -120,6 +128,7 @@ export async function readManifestList(
     if (get(o, n.key) instanceof Uint8Array) mf.encrypted = true;
     return mf;
   });
+  return { manifests, headerSnapshotId };
 }
 
 /** v1 snapshots without a manifest list: only paths are known; the rest comes from each manifest's header. */

@@ -81,9 +81,12 @@ export class IcebergTable {
     const removed: DataFile[] = [];
     if (snap) {
       if (snap.keyId !== null) throw new LakeError('unsupported', `iceberg: snapshot ${snap.snapshotId} is encrypted (key-id ${snap.keyId}); encrypted tables are not supported`, metadataFile);
+      let ownId = snap.snapshotId;
       if (snap.manifestList !== null) {
         manifestList = mapper.tablePath(snap.manifestList);
-        manifests = await readManifestList(this.storage, manifestList, snap.snapshotId, mapper, specs);
+        const list = await readManifestList(this.storage, manifestList, snap.snapshotId, mapper, specs);
+        manifests = list.manifests;
+        ownId = this.idInFiles(snap, list.headerSnapshotId, notes);
       } else if (snap.manifests !== null) {
         manifests = manifestsFromPaths(snap.manifests, mapper);
       } else {
@@ -100,7 +103,10 @@ export class IcebergTable {
         if (manifests[i]!.specId < 0 && c.specId !== null) manifests[i]!.specId = c.specId;
         for (const e of c.entries) {
           if (e.status === STATUS_DELETED) {
-            if (e.file.snapshotId === snap.snapshotId) removed.push(e.file);
+            if (e.file.snapshotId === ownId) {
+              delete e.file.stats; // what was removed matters here, not its column bounds
+              removed.push(e.file);
+            }
             continue;
           }
           // DVs share their Puffin file: a file is identified by path and offset
@@ -140,20 +146,23 @@ export class IcebergTable {
     const snap = selectSnapshot(md, { snapshotId: String(version) }, listing.current.path).snapshot!;
     const { columns, specs } = bindings(md, schemaFor(md, snap, snap.snapshotId === md.currentSnapshotId).schema);
     let manifests: ManifestFile[];
+    let ownId = snap.snapshotId;
     if (snap.manifestList !== null) {
-      const all = await readManifestList(this.storage, mapper.tablePath(snap.manifestList), snap.snapshotId, mapper, specs);
+      const list = await readManifestList(this.storage, mapper.tablePath(snap.manifestList), snap.snapshotId, mapper, specs);
+      ownId = this.idInFiles(snap, list.headerSnapshotId, []);
       // entries ADDED or DELETED by a snapshot live only in manifests that snapshot wrote
-      manifests = all.filter((m) => m.addedSnapshotId === null || m.addedSnapshotId === snap.snapshotId);
+      manifests = list.manifests.filter((m) => m.addedSnapshotId === null || m.addedSnapshotId === ownId);
     } else manifests = manifestsFromPaths(snap.manifests ?? [], mapper);
     const contents = await this.readManifests(manifests, { storage: this.storage, mapper, columns, specs }, signal);
     const added: DataFile[] = [];
     const removed: Tombstone[] = [];
     for (const c of contents) {
       for (const { status, file } of c.entries) {
-        if (file.snapshotId !== snap.snapshotId) continue;
+        if (file.snapshotId !== ownId) continue;
         if (status === STATUS_ADDED) added.push(file);
         else if (status === STATUS_DELETED) {
           const t: Tombstone = { path: file.path, deletionTimestamp: snap.timestampMs, size: file.size, dataChange: snap.operation !== 'replace', partitionValues: file.partitionValues };
+          if (file.content) t.content = file.content;
           if (file.deletionVector) t.deletionVector = file.deletionVector;
           removed.push(t);
         }
@@ -186,6 +195,18 @@ export class IcebergTable {
       out.push({ version: '', timestamp: md.lastUpdatedMs, schema: schema.schema, partitionColumns, properties: md.properties });
     }
     return out;
+  }
+
+  /**
+   * The id manifests use for this snapshot. Normally the metadata's, but metadata rewritten by a
+   * tool that parsed ids as doubles carries rounded ids (seen in Impala's test data), while the
+   * manifest list header keeps the exact one the writer assigned.
+   */
+  private idInFiles(snap: SnapshotMeta, header: string | null, notes: string[]): string {
+    if (header === null || header === snap.snapshotId) return snap.snapshotId;
+    const rounded = Number(header) === Number(snap.snapshotId);
+    notes.push(`the manifest list records snapshot id ${header} where the table metadata says ${snap.snapshotId}${rounded ? ' (the metadata id looks rounded to a double by some tool)' : ''}; files are matched with ${header}`);
+    return header;
   }
 
   /** Reads manifests `PARALLEL_MANIFESTS` at a time, keeping their order. */
