@@ -1,6 +1,7 @@
 /**
  * Human-readable output of the CLI (the `--json` output is the model serialised as is).
  */
+import type { IcebergSnapshot } from '../core/iceberg/snapshot';
 import type { DataType, Field, HistoryPage, Snapshot } from '../core/model';
 import { typeToString } from '../core/model';
 import { formatBytes as bytes, isoTime } from '../core/format';
@@ -67,13 +68,22 @@ export function formatSnapshot(s: Snapshot, showFiles: boolean): string {
   if (s.name) lines.push(`name:        ${s.name}`);
   lines.push(
     `files:       ${s.numFiles} (${bytes(s.sizeBytes)})`,
-    `records:     ${s.numRecords === null ? 'unknown (some files have no stats)' : s.numRecords}${s.numDeletedRecords ? ` (${s.numDeletedRecords} deleted by deletion vectors)` : ''}`,
+    `records:     ${s.numRecords === null ? 'unknown (some files have no stats)' : s.numRecords}${s.numDeletedRecords ? ` (${s.numDeletedRecords} deleted by ${s.format === 'iceberg' ? 'position deletes' : 'deletion vectors'})` : ''}`,
     `partitioned: ${s.partitionColumns.length ? s.partitionColumns.join(', ') : 'no'}`,
     `tombstones:  ${s.tombstones.length}`,
   );
+  if (s.format === 'iceberg') lines.push(...icebergLines(s as IcebergSnapshot));
   for (const n of s.notes) lines.push(`note:        ${n}`);
   if (showFiles && s.files.length) {
     lines.push('', table(['PATH', 'SIZE', 'RECORDS', 'PARTITION'], s.files.map((f) => [f.path, bytes(f.size), f.numRecords === null ? '-' : String(f.numRecords), Object.entries(f.partitionValues).map(([k, v]) => `${k}=${String(v)}`).join(',')])));
   }
   return lines.join('\n');
+}
+
+/** Iceberg specifics: snapshot lineage, delete files, where the metadata said the table lived. */
+function icebergLines(s: IcebergSnapshot): string[] {
+  const out = [`iceberg:     format v${s.formatVersion}, ${s.operation ?? 'no snapshot'}${s.snapshotId ? `, sequence ${s.sequenceNumber}, parent ${s.parentId ?? '-'}` : ''}`];
+  if (s.numDeleteFiles) out.push(`deletes:     ${s.numDeleteFiles} file(s): ${s.numPositionDeletes} position deletes (${s.numDeletionVectors} deletion vectors), ${s.numEqualityDeletes} equality deletes`);
+  if (s.locationMapping) out.push(`location:    ${s.locationMapping.from} → ${s.locationMapping.to}`);
+  return out;
 }

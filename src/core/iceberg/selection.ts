@@ -39,7 +39,8 @@ export function selectSnapshot(md: TableMetadata, sel: VersionSelector, metadata
     const s = byId.get(id);
     if (!s) {
       const known = md.snapshots.length ? `; known snapshots: ${md.snapshots.slice(-5).map((x) => x.snapshotId).join(', ')}${md.snapshots.length > 5 ? ', …' : ''}` : '; the table has no snapshots';
-      throw new LakeError('unknown-version', `iceberg: snapshot ${id} (${how}) is not in the table metadata${known}`, metadataFile);
+      const why = how.startsWith('snapshot id') ? '' : ` (${how})`;
+      throw new LakeError('unknown-version', `iceberg: snapshot ${id}${why} is not in the table metadata${known}`, metadataFile);
     }
     return { snapshot: s, current: id === md.currentSnapshotId && how === 'current', how, notes: [] };
   };
@@ -97,13 +98,19 @@ function num(v: string | undefined): number {
 export function versionInfo(md: TableMetadata, s: SnapshotMeta): VersionInfo {
   const sum = s.summary;
   const engine = sum['engine-name'] ? `${sum['engine-name']}${sum['engine-version'] ? ` ${sum['engine-version']}` : ''}` : (sum['iceberg-version'] ?? null);
+  // numeric summary fields are metrics (spec Appendix F); ids and the rest are parameters
   const metrics: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(sum)) if (k !== 'operation') metrics[k] = v;
+  const params: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(sum)) {
+    if (k === 'operation') continue;
+    if (/^-?\d+$/.test(v) && !/(^|[.-])id$/.test(k)) metrics[k] = v;
+    else params[k] = v;
+  }
   const info: VersionInfo = {
     version: s.snapshotId,
     timestamp: s.timestampMs,
     operation: s.operation,
-    operationParameters: {},
+    operationParameters: params,
     operationMetrics: metrics,
     engineInfo: engine,
     addedFiles: num(sum['added-data-files']),
