@@ -14,7 +14,8 @@
 //
 // Filters pick files whose name contains one of them. Env: LAKELENS_E2E_CACHE (cache folder),
 // LAKELENS_SHARED (../shared), LAKELENS_CHROMIUM (/usr/bin/chromium), LAKELENS_E2E_KEEP=1 (keep
-// the run folder), LAKELENS_E2E_SKIP_BUILD=1 (dist/ is fresh already).
+// the run folder), LAKELENS_E2E_SKIP_BUILD=1 (dist/ is fresh already), LAKELENS_E2E_VSIX (test
+// that VSIX instead of packaging one), LAKELENS_E2E_TESTS (a folder of e2e files other than test/e2e).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -36,7 +37,8 @@ async function phase(label, fn) {
   return r;
 }
 
-const E2E_SRC = path.join(REPO, 'test', 'e2e');
+// LAKELENS_E2E_TESTS: another folder of *.e2e.ts files (e.g. a throw-away check of the harness)
+const E2E_SRC = path.resolve(process.env.LAKELENS_E2E_TESTS || path.join(REPO, 'test', 'e2e'));
 const SCREENSHOTS = process.env.LAKELENS_E2E_SCREENSHOTS || path.join(E2E_SRC, 'screenshots');
 
 /** smoke.e2e.ts → smoke (the screenshot folder of that file) */
@@ -88,8 +90,9 @@ try {
     });
   });
 
-  const vsix = path.join(runDir, 'lakelens.vsix');
-  await phase('package VSIX (vsce)', async () => packageVsix(vsix));
+  // LAKELENS_E2E_VSIX: test a VSIX built elsewhere (e.g. the CI artifact) instead of packaging
+  const vsix = process.env.LAKELENS_E2E_VSIX ? path.resolve(process.env.LAKELENS_E2E_VSIX) : path.join(runDir, 'lakelens.vsix');
+  if (!process.env.LAKELENS_E2E_VSIX) await phase('package VSIX (vsce)', async () => packageVsix(vsix));
 
   const userDataDir = path.join(runDir, 'user-data');
   const extensionsDir = path.join(runDir, 'extensions');

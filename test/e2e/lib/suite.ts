@@ -59,7 +59,7 @@ export function describeWorkbench(name: string, opts: SuiteOptions, body: (ctx: 
     body(ctx, it);
     if (!opts.allowExtensionErrors) {
       it('no errors from the extension (page, webviews, extension host log, output channel)', async () => {
-        ctx.wb.assertNoExtensionErrors();
+        await ctx.wb.assertNoExtensionErrors();
       });
     }
   });

@@ -119,15 +119,27 @@ export class Workbench {
 
   // ------------------------------------------------------------------ errors
 
+  private pending: Promise<void>[] = [];
+
   private onConsole(m: ConsoleMessage): void {
     const loc = m.location();
-    const where = loc.url || m.page()?.url() || '';
-    this.consoleLog.push(`[${m.type()}] ${m.text()} (${where})`);
+    this.consoleLog.push(`[${m.type()}] ${m.text()} (${loc.url || m.page()?.url() || ''})`);
     if (m.type() !== 'error') return;
     const text = m.text();
-    const inWebview = /\/webview\/|fake\.html|vscode-webview/.test(where);
-    const aboutUs = /lakelens/i.test(text);
-    if ((inWebview || aboutUs) && !HARMLESS_CONSOLE.some((re) => re.test(text))) this.errors.push({ source: 'console', where, text });
+    if (HARMLESS_CONSOLE.some((re) => re.test(text))) return;
+    const classify = (where: string) => {
+      const inWebview = /\/webview\/|fake\.html|vscode-webview/.test(where);
+      if (inWebview || /lakelens/i.test(text)) this.errors.push({ source: 'console', where, text });
+    };
+    if (loc.url) {
+      classify(loc.url);
+      return;
+    }
+    // webview content is written into fake.html, so its messages carry no script URL: ask the
+    // frame the logged value lives in for its address
+    const arg = m.args()[0];
+    if (!arg) return classify('');
+    this.pending.push(arg.evaluate(() => String((globalThis as unknown as { location?: { href?: string } }).location?.href ?? '')).then(classify, () => classify('')));
   }
 
   /** Folders of the extension hosts this page started (exthostN under the profile's logs). */
@@ -140,7 +152,8 @@ export class Workbench {
    * from webviews or mentioning lakelens, `[error]` lines of our extension host logs that mention
    * lakelens, and `[error]`/`ERROR` lines in the Lakelens output channel.
    */
-  extensionErrors(): CollectedError[] {
+  async extensionErrors(): Promise<CollectedError[]> {
+    await Promise.all(this.pending);
     const out = [...this.errors];
     for (const dir of this.exthostLogDirs()) {
       for (const file of walk(dir)) {
@@ -162,8 +175,8 @@ export class Workbench {
   }
 
   /** Throws listing every error from the extension itself (see extensionErrors). */
-  assertNoExtensionErrors(): void {
-    const errs = this.extensionErrors();
+  async assertNoExtensionErrors(): Promise<void> {
+    const errs = await this.extensionErrors();
     if (errs.length) {
       throw new Error(`${errs.length} error(s) from the extension:\n` + errs.map((e) => `- [${e.source}] ${e.text}\n    at ${e.where}`).join('\n'));
     }
@@ -173,6 +186,8 @@ export class Workbench {
 
   /** Runs a command-palette command by its full title, e.g. 'Lakelens: Refresh'. */
   async runCommand(title: string, attempts = 6): Promise<void> {
+    // a modal dialog (e.g. "Command … resulted in an error") swallows the keyboard: say so
+    if (await this.dialog().isVisible()) throw new Error(`cannot run "${title}": a modal dialog is open: ${(await this.dialog().innerText()).replace(/\s+/g, ' ')}`);
     const quick = this.page.locator('.quick-input-widget');
     const input = quick.locator('.quick-input-box input');
     for (let i = 1; ; i++) {
@@ -197,6 +212,21 @@ export class Workbench {
       await waitUntil(async () => !(await quick.isVisible()) || !(await input.inputValue()).startsWith('>'), 10_000, `palette still open after running "${title}"`);
       return;
     }
+  }
+
+  /** The modal dialog, when one is open (errors thrown by commands show here). */
+  dialog(): Locator {
+    return this.page.locator('.monaco-dialog-box');
+  }
+
+  /** Closes the modal dialog with one of its buttons; returns the dialog's text. */
+  async dismissDialog(button: string | RegExp = /^(OK|Close|Cancel)$/): Promise<string> {
+    const d = this.dialog();
+    await d.waitFor({ timeout: 10_000 });
+    const text = (await d.innerText()).trim();
+    await d.getByRole('button', { name: button }).first().click();
+    await d.waitFor({ state: 'hidden' });
+    return text;
   }
 
   /** A notification toast containing text. */
