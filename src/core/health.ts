@@ -95,7 +95,10 @@ export function parseIntervalHours(s: string | undefined, dflt: number): number 
   return Number(m[1]) * unit;
 }
 
-/** Log-spaced size buckets (powers of 2) from the smallest to the largest file. */
+/**
+ * Log-spaced size buckets (powers of 2) covering every file and the threshold itself, so the
+ * threshold can be marked; at least 8 buckets so one size does not fill the whole chart.
+ */
 export function sizeHistogram(sizes: number[], threshold: number): Bucket[] {
   if (sizes.length === 0) return [];
   let min = Infinity;
@@ -104,12 +107,15 @@ export function sizeHistogram(sizes: number[], threshold: number): Bucket[] {
     if (s < min) min = s;
     if (s > max) max = s;
   }
-  let lo = 2 ** Math.floor(Math.log2(Math.max(1, min)));
-  const buckets: Bucket[] = [];
-  while (lo <= max) {
-    buckets.push({ lo, hi: lo * 2, files: 0, bytes: 0, small: lo * 2 <= threshold });
-    lo *= 2;
+  if (threshold > 0) {
+    min = Math.min(min, threshold);
+    max = Math.max(max, threshold);
   }
+  let lo = 2 ** Math.floor(Math.log2(Math.max(1, min)));
+  const top = 2 ** (Math.floor(Math.log2(Math.max(1, max))) + 1);
+  while (Math.log2(top / lo) < 8 && lo > 1) lo /= 2;
+  const buckets: Bucket[] = [];
+  for (let b = lo; b < top; b *= 2) buckets.push({ lo: b, hi: b * 2, files: 0, bytes: 0, small: b * 2 <= threshold });
   const first = buckets[0]!.lo;
   for (const s of sizes) {
     const i = Math.min(buckets.length - 1, Math.max(0, Math.floor(Math.log2(Math.max(1, s) / first))));

@@ -22,7 +22,7 @@ export class TableDecorations implements vscode.FileDecorationProvider, vscode.D
     const badge = tables.map((t) => BADGE[t.format]).join('').slice(0, 2);
     const s = tables[0]!.summary;
     const tip = tables.map((t) => `${NAME[t.format]} table${t.format === 'delta' && s ? ` (version ${s.version})` : ''}`).join(' + ');
-    return new vscode.FileDecoration(badge, tip, new vscode.ThemeColor('charts.blue'));
+    return new vscode.FileDecoration(badge, tip);
   }
 
   dispose(): void {

@@ -28,7 +28,7 @@ function histogram(r: HealthReport): Child {
   const H = 240;
   const pad = { l: 48, r: 12, t: 14, b: 46 };
   const max = Math.max(...b.map((x) => x.files));
-  const bw = (W - pad.l - pad.r) / b.length;
+  const bw = Math.min(64, (W - pad.l - pad.r) / b.length);
   const y = (n: number) => pad.t + (H - pad.t - pad.b) * (1 - n / max);
   const chart = svg('svg', { class: 'chart', viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Histogram of ${r.files} data file sizes` });
   chart.appendChild(svg('line', { class: 'axis', x1: pad.l, y1: H - pad.b, x2: W - pad.r, y2: H - pad.b }));
@@ -107,7 +107,7 @@ function render(init: Init): void {
     r.hudi ? card(formatCount(r.hudi.logFiles), 'log files') : null,
     r.hudi ? card(formatCount(r.hudi.pendingCompactions), 'pending compactions') : null,
     r.vacuum ? card(formatBytes(r.vacuum.reclaimableBytes), `VACUUM would reclaim (${formatCount(r.vacuum.reclaimableFiles)} files past ${r.vacuum.retentionHours} h)`, `${formatCount(r.vacuum.tombstones)} tombstones, ${formatBytes(r.vacuum.tombstoneBytes)}${r.vacuum.unknownSizes ? `; ${r.vacuum.unknownSizes} without a recorded size` : ''}`) : null,
-    card(`$${r.cost.perMonth.toFixed(r.cost.perMonth < 1 ? 4 : 2)}`, `per month at $${r.cost.pricePerGbMonth}/GB`, r.cost.totalGb > r.cost.liveGb ? `$${r.cost.totalPerMonth.toFixed(4)} including removed files not yet vacuumed` : undefined),
+    card(r.cost.perMonth < 0.01 ? '< $0.01' : `$${r.cost.perMonth.toFixed(2)}`, `per month at $${r.cost.pricePerGbMonth}/GB`, r.cost.totalGb > r.cost.liveGb ? `$${r.cost.totalPerMonth.toFixed(4)} including removed files not yet vacuumed` : undefined),
   ];
   replace(app,
     h('header', { class: 'view-header' }, h('h1', null, 'File health · ', h('span', { class: 'mono' }, init.table.name)), h('span', { class: 'muted' }, `version ${init.version}`),
