@@ -167,8 +167,9 @@ export async function ensureCodeServer() {
   return withLock(`${INSTALL_DIR}.lock`, () => timed(`installing ${INSTALL_KEY} into ${CACHE} (cold: ~5 min)`, async () => {
     if (isInstalled()) return INSTALL_DIR;
     // code-server's kerberos dependency builds from source and needs the krb5 headers
-    const missing = aptInstall(['libkrb5-dev']);
-    if (missing.length) log(`warning: ${missing.join(', ')} not installed and cannot install (not root?); code-server's native build may fail`);
+    let missing;
+    try { missing = aptInstall(['libkrb5-dev']); } catch (err) { missing = ['libkrb5-dev']; log(String(err.message).split('\n')[0]); }
+    if (missing.length) log(`warning: ${missing.join(', ')} is not installed and could not be (not root? apt failed?); code-server's native build may fail`);
     // staging folders of interrupted installs (we hold the lock, so none is in use)
     for (const d of fs.readdirSync(CACHE)) if (d.startsWith(`${INSTALL_KEY}.partial-`)) fs.rmSync(path.join(CACHE, d), { recursive: true, force: true });
     const stage = `${INSTALL_DIR}.partial-${process.pid}`;

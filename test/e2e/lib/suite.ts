@@ -20,7 +20,7 @@ export interface SuiteContext {
 
 export interface SuiteOptions extends OpenOptions {
   /** returns the workspace folder to open (called once, before the first test) */
-  workspace: () => string;
+  workspace: () => string | Promise<string>;
   /** skip the closing "no errors from the extension" test */
   allowExtensionErrors?: boolean;
 }
@@ -50,7 +50,7 @@ export function describeWorkbench(name: string, opts: SuiteOptions, body: (ctx: 
     });
   describe(name, () => {
     before(async () => {
-      folder = opts.workspace();
+      folder = await opts.workspace();
       wb = await Workbench.open(folder, { name, ...opts });
     }, { timeout: 120_000 });
     after(async () => {

@@ -261,6 +261,7 @@ export class Workbench {
     if (await this.container().isVisible()) return;
     const tab = this.activityTab();
     await tab.click();
+    await this.page.mouse.move(700, 600); // no "Lakehouse" hover tooltip in screenshots
     try {
       await this.container().waitFor({ state: 'visible', timeout: 5000 });
     } catch {
@@ -296,6 +297,22 @@ export class Workbench {
   async waitForTreeRow(label: string | RegExp, timeout = 20_000): Promise<Locator> {
     const row = this.treeRowLocator(label).first();
     await row.waitFor({ state: 'visible', timeout });
+    return row;
+  }
+
+  /**
+   * Shows the row with this label, expanding collapsed rows level by level (top to bottom) until
+   * it appears; returns it.
+   */
+  async revealTreeRow(label: string | RegExp, timeout = 30_000): Promise<Locator> {
+    const row = this.treeRowLocator(label).first();
+    const deadline = Date.now() + timeout;
+    while (!(await row.isVisible())) {
+      if (Date.now() > deadline) throw new Error(`tree row ${String(label)} not found; rows: ${JSON.stringify(await this.treeRows())}`);
+      const collapsed = this.container().locator('.monaco-list-row[aria-expanded="false"]').first();
+      if (await collapsed.isVisible()) await collapsed.locator('.monaco-tl-twistie').click();
+      else await sleep(250); // still loading
+    }
     return row;
   }
 
@@ -346,10 +363,9 @@ export class Workbench {
     await menuItem.waitFor();
     await sleep(250);
     await menuItem.click();
-    if (await menuItem.isVisible().catch(() => false)) {
-      await sleep(250);
-      await menuItem.click();
-    }
+    // a swallowed click leaves the menu open; a slow but accepted one closes it a moment later
+    const closed = await menuItem.waitFor({ state: 'detached', timeout: 1000 }).then(() => true, () => false);
+    if (!closed) await menuItem.click({ timeout: 2000 }).catch(() => undefined);
     await menuItem.waitFor({ state: 'detached', timeout: 5000 });
   }
 

@@ -7,6 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { generateDemoLakehouse } from '../../../scripts/demo/generate';
 import { e2eEnv } from './env';
 
 /** One entry of a workspace: a corpus table/folder to copy, or a file with given text. */
@@ -53,11 +54,7 @@ export function copyTree(from: string, to: string): void {
  */
 export function buildWorkspace(name: string, layout: WorkspaceLayout = LAKE): string {
   const env = e2eEnv();
-  const base = path.join(env.runDir, 'workspaces');
-  fs.mkdirSync(base, { recursive: true });
-  let dir = path.join(base, name);
-  for (let i = 2; fs.existsSync(dir); i++) dir = path.join(base, `${name}-${i}`);
-  fs.mkdirSync(dir, { recursive: true });
+  const dir = newWorkspaceDir(name);
   for (const [rel, entry] of Object.entries(layout)) {
     const target = path.join(dir, ...rel.split('/'));
     if ('corpus' in entry) {
@@ -71,5 +68,25 @@ export function buildWorkspace(name: string, layout: WorkspaceLayout = LAKE): st
       fs.mkdirSync(target, { recursive: true });
     }
   }
+  return dir;
+}
+
+/** A new empty folder <run dir>/workspaces/<name>[-N]. */
+export function newWorkspaceDir(name: string): string {
+  const base = path.join(e2eEnv().runDir, 'workspaces');
+  fs.mkdirSync(base, { recursive: true });
+  let dir = path.join(base, name);
+  for (let i = 2; fs.existsSync(dir); i++) dir = path.join(base, `${name}-${i}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/**
+ * A workspace holding the generated demo lakehouse (scripts/demo: bronze/events, silver/customers,
+ * gold/orders, landing/) — deterministic tables a test may also change.
+ */
+export async function buildDemoWorkspace(name = 'demo'): Promise<string> {
+  const dir = newWorkspaceDir(name);
+  await generateDemoLakehouse(dir);
   return dir;
 }
