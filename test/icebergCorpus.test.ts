@@ -260,3 +260,35 @@ test('openTable picks the Iceberg side of the UniForm table on request', async (
   assert.deepEqual(d.files.map((f) => f.path), s.files.map((f) => f.path));
   assert.equal(d.numRecords, s.numRecords);
 });
+
+test('iceberg: decoded column bounds agree with identity partition values and with record counts', async () => {
+  let compared = 0;
+  for (const e of tables) {
+    const t = open(e);
+    const s = await t.snapshot();
+    const md = await t.metadata();
+    for (const f of s.files.filter((x) => x.content === 'data')) {
+      const st = f.stats;
+      if (!st) continue;
+      // counts: never more nulls than values, never more values than rows (top-level columns)
+      for (const [col, v] of Object.entries(st.valueCount ?? {})) {
+        if (col.includes('.')) continue;
+        assert.ok(Number(v) <= f.numRecords!, `${e.name} ${f.path} ${col}: ${String(v)} values in ${f.numRecords} rows`);
+        const nulls = st.nullCount?.[col];
+        if (nulls !== undefined) assert.ok(Number(nulls) <= Number(v), `${e.name} ${col}: more nulls than values`);
+      }
+      // an identity-partitioned column holds one value per file: its bounds are that value
+      const spec = md.specs.find((x) => x.specId === f.specId)!;
+      for (const pf of spec.fields) {
+        if (pf.transform !== 'identity') continue;
+        const col = s.schema.fields.find((x) => x.id === pf.sourceId)?.name;
+        const pv = f.partitionValues[pf.name];
+        if (!col || pv === null || st.minValues?.[col] === undefined) continue;
+        assert.equal(String(st.minValues[col]), String(pv), `${e.name} ${f.path} lower bound of ${col}`);
+        assert.equal(String(st.maxValues?.[col]), String(pv), `${e.name} ${f.path} upper bound of ${col}`);
+        compared++;
+      }
+    }
+  }
+  assert.ok(compared >= 40, `compared ${compared} bounds with partition values`);
+});

@@ -8,7 +8,7 @@
 import { LakeError } from '../errors';
 import { parseJson } from '../json';
 import { blockCodec } from './codecs';
-import { AvroDecodeError, AvroReader, compileDecoder } from './decoder';
+import { AvroDecodeError, AvroReader, type DecodeOptions, compileDecoder } from './decoder';
 import { type AvroType, AvroSchemaError, minEncodedSize, parseAvroSchema } from './schema';
 
 export interface AvroLimits {
@@ -36,8 +36,16 @@ export function isAvroContainer(b: Uint8Array): boolean {
   return b.length >= 4 && MAGIC.every((m, i) => b[i] === m);
 }
 
+export interface AvroHeader {
+  metadata: Map<string, string>;
+  schema: AvroType;
+  codec: string;
+  sync: Uint8Array;
+  dataStart: number;
+}
+
 /** Header of a container file: metadata and the position where blocks start. */
-export function readAvroHeader(bytes: Uint8Array, path: string): { metadata: Map<string, string>; schema: AvroType; codec: string; sync: Uint8Array; dataStart: number } {
+export function readAvroHeader(bytes: Uint8Array, path: string): AvroHeader {
   if (!isAvroContainer(bytes)) {
     throw new LakeError('corrupt', bytes.length < 4 ? `avro: file too short (${bytes.length} bytes)` : 'avro: not an Avro container file (bad magic)', path);
   }
@@ -72,13 +80,31 @@ export function readAvroHeader(bytes: Uint8Array, path: string): { metadata: Map
 
 /** Reads a whole container file into records. Any damage is a `corrupt` LakeError naming the file. */
 export function readAvroFile(bytes: Uint8Array, path: string, limits: AvroLimits = {}): AvroFile {
-  const { metadata, schema, codec, sync, dataStart } = readAvroHeader(bytes, path);
+  const records: unknown[] = [];
+  const { schema, metadata, codec } = forEachAvroRecord(bytes, path, (rec) => void records.push(rec), limits);
+  return { schema, metadata, codec, records };
+}
+
+/**
+ * Decodes a container file record by record, handing each to `onRecord` as soon as it is decoded,
+ * so a caller converting records keeps only one block of raw values alive. With `byteViews`,
+ * bytes values are windows into the block and must be used (or copied) before `onRecord` returns.
+ */
+export function forEachAvroRecord(
+  bytes: Uint8Array,
+  path: string,
+  onRecord: (record: unknown, index: number) => void,
+  limits: AvroLimits & DecodeOptions = {},
+  header?: AvroHeader,
+): Omit<AvroFile, 'records'> & { count: number } {
+  // a caller that read the header already passes it: DecodeOptions refer to its schema objects
+  const { metadata, schema, codec, sync, dataStart } = header ?? readAvroHeader(bytes, path);
   const decompress = blockCodec(codec, path);
   const maxBlock = limits.maxBlockBytes ?? DEFAULT_MAX_BLOCK;
   let budget = limits.maxTotalBytes ?? DEFAULT_MAX_TOTAL;
-  const decode = compileDecoder(schema);
+  const decode = compileDecoder(schema, limits);
   const minSize = minEncodedSize(schema);
-  const records: unknown[] = [];
+  let n = 0;
   const r = new AvroReader(bytes);
   r.pos = dataStart;
   let block = 0;
@@ -97,9 +123,9 @@ export function readAvroFile(bytes: Uint8Array, path: string, limits: AvroLimits
       if (minSize > 0 ? count > data.length / minSize : count > (1 << 20)) r.fail(`block ${block} claims ${count} records in ${data.length} bytes`);
       const br = new AvroReader(data);
       try {
-        for (let i = 0; i < count; i++) records.push(decode(br));
+        for (let i = 0; i < count; i++, n++) onRecord(decode(br), n);
       } catch (err) {
-        if (err instanceof AvroDecodeError) throw new AvroDecodeError(`in block ${block}, record ${records.length}: ${err.message}`);
+        if (err instanceof AvroDecodeError) throw new AvroDecodeError(`in block ${block}, record ${n}: ${err.message}`);
         throw err;
       }
       if (br.remaining !== 0) throw new AvroDecodeError(`block ${block} has ${br.remaining} bytes left after its ${count} records`);
@@ -109,5 +135,5 @@ export function readAvroFile(bytes: Uint8Array, path: string, limits: AvroLimits
     if (err instanceof AvroDecodeError) throw new LakeError('corrupt', `avro: ${err.message}`, path);
     throw err;
   }
-  return { schema, metadata, codec, records };
+  return { schema, metadata, codec, count: n };
 }

@@ -80,17 +80,27 @@ export class AvroReader {
   }
 
   private readLongBig(): number | bigint {
+    // the first 4 groups (28 bits) and the rest (up to 36 bits) each fit a double exactly
     const b = this.buf;
     let p = this.pos;
-    let n = 0n;
-    for (let shift = 0n; ; shift += 7n) {
+    let lo = 0;
+    let hi = 0;
+    let byte = 0;
+    for (let i = 0; i < 10; i++) {
       if (p >= b.length) this.fail('unexpected end of data');
-      const byte = b[p++]!;
-      if (shift === 63n && byte > 1) this.fail('long longer than 64 bits');
-      n |= BigInt(byte & 0x7f) << shift;
+      byte = b[p++]!;
+      if (i === 9 && byte > 1) this.fail('long longer than 64 bits');
+      if (i < 4) lo |= (byte & 0x7f) << (7 * i);
+      else hi += (byte & 0x7f) * 2 ** (7 * (i - 4));
       if (byte < 0x80) break;
     }
+    if (byte >= 0x80) this.fail('long longer than 64 bits');
     this.pos = p;
+    if (hi < 2 ** 25) {
+      const n = hi * 2 ** 28 + lo; // below 2^53
+      return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+    }
+    const n = (BigInt(hi) << 28n) | BigInt(lo);
     const v = (n >> 1n) ^ -(n & 1n);
     return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
   }
@@ -123,15 +133,21 @@ export class AvroReader {
     return v;
   }
 
-  readFixed(size: number): Uint8Array {
+  skip(n: number): void {
+    if (this.pos + n > this.buf.length) this.fail('unexpected end of data');
+    this.pos += n;
+  }
+
+  /** `size` bytes: a copy, or with `view` a window into the buffer (valid while the buffer is). */
+  readFixed(size: number, view = false): Uint8Array {
     if (this.pos + size > this.buf.length) this.fail('unexpected end of data');
-    const v = this.buf.slice(this.pos, this.pos + size);
+    const v = view ? this.buf.subarray(this.pos, this.pos + size) : this.buf.slice(this.pos, this.pos + size);
     this.pos += size;
     return v;
   }
 
-  readBytes(): Uint8Array {
-    return this.readFixed(this.readSize('byte length', this.remaining));
+  readBytes(view = false): Uint8Array {
+    return this.readFixed(this.readSize('byte length', this.remaining), view);
   }
 
   readString(): string {
@@ -166,8 +182,36 @@ export class AvroReader {
   }
 }
 
+export interface DecodeOptions {
+  /**
+   * Return bytes/fixed values as windows into the decompressed block instead of copies: faster,
+   * for callers that convert every value before decoding the next block.
+   */
+  byteViews?: boolean;
+  /**
+   * A run of consecutive fields of one record not to decode now: they are skipped over (which
+   * validates them) and the record gets, under `key`, the window of the block holding their
+   * encoding, to decode later with `compileRawSpan`.
+   */
+  rawSpan?: RawSpan;
+  /**
+   * Decode records as arrays of field values in schema order (a raw span takes one slot) rather
+   * than objects: no per-record property-name lookups, for hot paths that read fields by index.
+   */
+  tuples?: boolean;
+}
+
+export interface RawSpan {
+  record: Extract<AvroType, { kind: 'record' }>;
+  /** Index of the first and last field of the run. */
+  first: number;
+  last: number;
+  key: string;
+}
+
 /** Compiles a decoder for values of type `t`. */
-export function compileDecoder(t: AvroType): Decode {
+export function compileDecoder(t: AvroType, opts: DecodeOptions = {}): Decode {
+  const view = opts.byteViews === true;
   switch (t.kind) {
     case 'null':
       return () => null;
@@ -182,12 +226,12 @@ export function compileDecoder(t: AvroType): Decode {
     case 'double':
       return (r) => r.readDouble();
     case 'bytes':
-      return (r) => r.readBytes();
+      return view ? (r) => r.readBytes(true) : (r) => r.readBytes();
     case 'string':
       return (r) => r.readString();
     case 'fixed': {
       const size = t.size;
-      return (r) => r.readFixed(size);
+      return (r) => r.readFixed(size, view);
     }
     case 'enum': {
       const symbols = t.symbols;
@@ -198,9 +242,9 @@ export function compileDecoder(t: AvroType): Decode {
       };
     }
     case 'record':
-      return compileRecord(t);
+      return compileRecord(t, opts);
     case 'array': {
-      const item = compileDecoder(t.items);
+      const item = compileDecoder(t.items, opts);
       const minSize = minEncodedSize(t.items);
       return (r) => {
         const out: unknown[] = [];
@@ -212,7 +256,7 @@ export function compileDecoder(t: AvroType): Decode {
       };
     }
     case 'map': {
-      const value = compileDecoder(t.values);
+      const value = compileDecoder(t.values, opts);
       const minSize = 1 + minEncodedSize(t.values);
       return (r) => {
         const out = new Map<string, unknown>();
@@ -226,7 +270,7 @@ export function compileDecoder(t: AvroType): Decode {
       };
     }
     case 'union': {
-      const branches = t.branches.map(compileDecoder);
+      const branches = t.branches.map((b) => compileDecoder(b, opts));
       if (branches.length === 2 && t.branches[0]!.kind === 'null') {
         // the common optional field: ["null", T]
         const some = branches[1]!;
@@ -246,13 +290,106 @@ export function compileDecoder(t: AvroType): Decode {
   }
 }
 
-function compileRecord(t: Extract<AvroType, { kind: 'record' }>): Decode {
-  const names = t.fields.map((f) => f.name);
-  const decoders = t.fields.map((f) => compileDecoder(f.type));
+function compileRecord(t: Extract<AvroType, { kind: 'record' }>, opts: DecodeOptions): Decode {
+  const span = opts.rawSpan?.record === t ? opts.rawSpan : undefined;
+  const names: string[] = [];
+  const decoders: Decode[] = [];
+  t.fields.forEach((f, i) => {
+    if (!span || i < span.first || i > span.last) {
+      names.push(f.name);
+      decoders.push(compileDecoder(f.type, opts));
+    } else if (i === span.first) {
+      const skips = t.fields.slice(span.first, span.last + 1).map((x) => compileSkipper(x.type));
+      names.push(span.key);
+      decoders.push((r) => {
+        const start = r.pos;
+        for (let k = 0; k < skips.length; k++) skips[k]!(r);
+        return r.buf.subarray(start, r.pos);
+      });
+    }
+  });
   const n = names.length;
+  if (opts.tuples) {
+    return (r) => {
+      const o = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) o[i] = decoders[i]!(r);
+      return o;
+    };
+  }
   return (r) => {
     const o: Record<string, unknown> = {};
     for (let i = 0; i < n; i++) o[names[i]!] = decoders[i]!(r);
     return o;
+  };
+}
+
+/** Slot of field `i` of `record` in a tuple decoded with `span` (fields of the span share one slot). */
+export function tupleSlot(i: number, span?: RawSpan): number {
+  if (!span || i < span.first) return i;
+  return i <= span.last ? span.first : i - (span.last - span.first);
+}
+
+type Skip = (r: AvroReader) => void;
+
+/** Compiles a function that moves past one value of type `t` without building it. */
+export function compileSkipper(t: AvroType): Skip {
+  switch (t.kind) {
+    case 'null':
+      return () => undefined;
+    case 'boolean':
+      return (r) => void r.readBoolean();
+    case 'int':
+    case 'enum':
+      return (r) => void r.readInt();
+    case 'long':
+      return (r) => void r.readLong();
+    case 'float':
+      return (r) => r.skip(4);
+    case 'double':
+      return (r) => r.skip(8);
+    case 'bytes':
+    case 'string':
+      return (r) => r.skip(r.readSize('length', r.remaining));
+    case 'fixed': {
+      const size = t.size;
+      return (r) => r.skip(size);
+    }
+    case 'record': {
+      const fields = t.fields.map((f) => compileSkipper(f.type));
+      return (r) => {
+        for (let i = 0; i < fields.length; i++) fields[i]!(r);
+      };
+    }
+    case 'array':
+    case 'map': {
+      const item = compileSkipper(t.kind === 'array' ? t.items : t.values);
+      const isMap = t.kind === 'map';
+      const minSize = (isMap ? 1 : 0) + minEncodedSize(t.kind === 'array' ? t.items : t.values);
+      return (r) => {
+        for (let n = r.readBlockCount(minSize); n > 0; n = r.readBlockCount(minSize)) {
+          for (let i = 0; i < n; i++) {
+            if (isMap) r.skip(r.readSize('length', r.remaining));
+            item(r);
+          }
+        }
+      };
+    }
+    case 'union': {
+      const branches = t.branches.map(compileSkipper);
+      return (r) => {
+        const i = r.readLong();
+        if (typeof i !== 'number' || i < 0 || i >= branches.length) return r.fail(`union index ${String(i)} out of range`);
+        branches[i]!(r);
+      };
+    }
+  }
+}
+
+/** Decodes a window captured for `span`: the values of its fields, in order. */
+export function compileRawSpan(span: RawSpan): (bytes: Uint8Array) => unknown[] {
+  const decoders = span.record.fields.slice(span.first, span.last + 1).map((f) => compileDecoder(f.type));
+  return (bytes) => {
+    const r = new AvroReader(bytes);
+    return decoders.map((d) => d(r));
   };
 }

@@ -34,6 +34,12 @@ export class FieldIds {
     return names.find((n) => this.byName.has(n));
   }
 
+  /** Index of the field with `id` (or, without ids, one of `names`); -1 if absent. */
+  index(id: number, ...names: string[]): number {
+    const name = this.name(id, ...names);
+    return name === undefined ? -1 : this.record.fields.findIndex((f) => f.name === name);
+  }
+
   /** Avro type of the field with `id` (or `names`). */
   type(id: number, ...names: string[]): AvroType | undefined {
     const f = this.byId.get(id);

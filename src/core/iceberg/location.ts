@@ -13,6 +13,8 @@
  */
 
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]+):(.*)$/s;
+/** A path needing normalisation: `.`/`..` segments, empty segments, or a trailing slash. */
+const DOTS_OR_EMPTY = /(^|\/)\.{1,2}(\/|$)|\/\/|^\/|\/$|^$/;
 
 /** Path segments of a location or file URI, without scheme, authority, `.` and empty segments. */
 export function pathSegments(raw: string): string[] {
@@ -39,10 +41,13 @@ export function pathSegments(raw: string): string[] {
 /** Maps raw file URIs from a table's metadata onto paths relative to the table folder. */
 export class LocationMapper {
   private readonly base: string[];
+  /** The location as written plus '/': most paths start with it, which needs no splitting. */
+  private readonly prefix: string;
 
   /** `location` is the table's recorded location (`location` in table metadata). */
   constructor(readonly location: string) {
     this.base = pathSegments(location);
+    this.prefix = location.replace(/\/+$/, '') + '/';
   }
 
   /**
@@ -51,6 +56,10 @@ export class LocationMapper {
    * that climbs out of the folder with `..`. Readers refuse both.
    */
   tablePath(raw: string): string {
+    if (raw.startsWith(this.prefix) && this.base.length > 0) {
+      const rest = raw.slice(this.prefix.length);
+      if (!DOTS_OR_EMPTY.test(rest) && !rest.includes('\\')) return rest;
+    }
     const segs = pathSegments(raw);
     const base = this.base;
     let k = 0;
@@ -65,7 +74,7 @@ export class LocationMapper {
 
 /** True when a table path names something inside the table folder (not a raw URI, not climbing out). */
 export function isTablePath(p: string): boolean {
-  return !p.startsWith('/') && !SCHEME.test(p) && !/^[a-zA-Z]:[\\/]/.test(p) && p.split('/')[0] !== '..';
+  return !p.startsWith('/') && p !== '..' && !p.startsWith('../') && !SCHEME.test(p) && !/^[a-zA-Z]:[\\/]/.test(p);
 }
 
 /**

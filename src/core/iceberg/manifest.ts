@@ -8,17 +8,19 @@
  * Each data_file becomes a model `DataFile` with a typed, human-readable partition tuple and
  * decoded column statistics keyed by dotted column name.
  */
-import { readAvroFile } from '../avro/container';
+import { forEachAvroRecord, readAvroHeader } from '../avro/container';
 import { LakeError } from '../errors';
 import { parseJson } from '../json';
-import type { ColumnStats, DataFile, FileContent, Int64 } from '../model';
+import type { DataFile, FileContent, Int64 } from '../model';
 import type { Storage } from '../storage';
-import { type AvroRecordType, FieldIds, get, recordOf } from './avroFields';
+import { tupleSlot } from '../avro/decoder';
+import { type AvroRecordType, FieldIds, recordOf } from './avroFields';
 import type { LocationMapper } from './location';
 import { type ManifestFile, readTableFile } from './manifestList';
 import { type BoundPartitionField, bindSpec, parsePartitionSpec, partitionDisplay } from './partitionSpec';
 import type { ColumnRef } from './schema';
 import { decodeSingleValue } from './singleValue';
+import { StatsLayout, lazyStatsFile } from './fileStats';
 import { float32 } from './values';
 
 export const STATUS_EXISTING = 0;
@@ -51,35 +53,44 @@ export interface ManifestContents {
 export async function readManifest(mf: ManifestFile, ctx: ManifestContext): Promise<ManifestContents> {
   const path = mf.path;
   const bytes = await readTableFile(ctx.storage, path, 'manifest');
-  const avro = readAvroFile(bytes, path);
-  const entryType = recordOf(avro.schema);
+  const header = readAvroHeader(bytes, path);
+  const entryType = recordOf(header.schema);
   const fileType = entryType && recordOf(new FieldIds(entryType).type(2, 'data_file'));
   if (!entryType || !fileType) throw new LakeError('corrupt', 'iceberg: manifest schema has no manifest_entry/data_file records', path);
 
-  const headerSpec = avro.metadata.get('partition-spec-id');
+  const headerSpec = header.metadata.get('partition-spec-id');
   const specId = mf.specId >= 0 ? mf.specId : headerSpec !== undefined && /^\d+$/.test(headerSpec) ? Number(headerSpec) : 0;
-  const bound = ctx.specs.get(specId) ?? specFromHeader(avro.metadata.get('partition-spec'), specId, ctx.columns, path);
-  const decodeEntry = entryDecoder(entryType, fileType, bound, specId, ctx, path);
+  const bound = ctx.specs.get(specId) ?? specFromHeader(header.metadata.get('partition-spec'), specId, ctx.columns, path);
+  const { convert: decodeEntry, rawSpan } = entryDecoder(entryType, fileType, bound, specId, ctx, path);
 
   const entries: ManifestEntry[] = [];
   let nextRowId: Int64 | null = mf.firstRowId;
   let withKeyMetadata = 0;
   const inheritSeq = mf.sequenceNumber;
-  for (let i = 0; i < avro.records.length; i++) {
-    const e = decodeEntry(avro.records[i] as Record<string, unknown>, i);
-    const f = e.file;
-    // inheritance (see module comment)
-    if (f.snapshotId === null) f.snapshotId = mf.addedSnapshotId;
-    const inherit = e.status === STATUS_ADDED || isZero(inheritSeq);
-    if (f.sequenceNumber === null && inherit) f.sequenceNumber = inheritSeq;
-    if (f.fileSequenceNumber === null && inherit) f.fileSequenceNumber = inheritSeq;
-    if (f.content === 'data' && nextRowId !== null && (f.firstRowId === null || f.firstRowId === undefined)) {
-      f.firstRowId = nextRowId;
-      nextRowId = addInt64(nextRowId, f.numRecords ?? 0);
-    }
-    if (e.keyMetadata) withKeyMetadata++;
-    entries.push({ status: e.status, file: f });
-  }
+  const inheritAlways = isZero(inheritSeq);
+  // records are converted as they are decoded (bytes are windows into the block), so only the
+  // converted DataFiles outlive a block
+  forEachAvroRecord(
+    bytes,
+    path,
+    (rec, i) => {
+      const e = decodeEntry(rec as Tuple, i);
+      const f = e.file;
+      // inheritance (see module comment)
+      if (f.snapshotId === null) f.snapshotId = mf.addedSnapshotId;
+      const inherit = inheritAlways || e.status === STATUS_ADDED;
+      if (f.sequenceNumber === null && inherit) f.sequenceNumber = inheritSeq;
+      if (f.fileSequenceNumber === null && inherit) f.fileSequenceNumber = inheritSeq;
+      if (f.content === 'data' && nextRowId !== null && (f.firstRowId === null || f.firstRowId === undefined)) {
+        f.firstRowId = nextRowId;
+        nextRowId = addInt64(nextRowId, f.numRecords ?? 0);
+      }
+      if (e.keyMetadata) withKeyMetadata++;
+      entries.push({ status: e.status, file: f });
+    },
+    rawSpan ? { byteViews: true, tuples: true, rawSpan } : { byteViews: true, tuples: true },
+    header,
+  );
   return { entries, specId, withKeyMetadata };
 }
 
@@ -103,101 +114,110 @@ function addInt64(a: Int64, b: number): Int64 {
 
 const CONTENT: Record<number, FileContent> = { 0: 'data', 1: 'position-deletes', 2: 'equality-deletes' };
 
-/** Compiles the field lookups of one manifest's schema into a converter from record to DataFile. */
+type Tuple = unknown[];
+
+/**
+ * Compiles the field lookups of one manifest's schema into a converter from a decoded entry (a
+ * tuple: fields by index, see DecodeOptions.tuples) to a DataFile.
+ */
 function entryDecoder(entryType: AvroRecordType, fileType: AvroRecordType, bound: BoundPartitionField[], specId: number, ctx: ManifestContext, path: string) {
+  // statistics stay encoded until someone reads them (see fileStats.ts)
+  const stats = new StatsLayout(fileType, ctx.columns, '');
+  const span = stats.span;
   const ef = new FieldIds(entryType);
   const ff = new FieldIds(fileType);
+  const at = (i: number) => (i < 0 ? -1 : tupleSlot(i, span)); // data_file slots shift past the stats span
   const n = {
-    status: ef.name(0, 'status'),
-    snap: ef.name(1, 'snapshot_id'),
-    seq: ef.name(3, 'sequence_number'),
-    fileSeq: ef.name(4, 'file_sequence_number'),
-    file: ef.name(2, 'data_file'),
-    content: ff.name(134, 'content'),
-    path: ff.name(100, 'file_path'),
-    format: ff.name(101, 'file_format'),
-    partition: ff.name(102, 'partition'),
-    records: ff.name(103, 'record_count'),
-    size: ff.name(104, 'file_size_in_bytes'),
-    columnSizes: ff.name(108, 'column_sizes'),
-    valueCounts: ff.name(109, 'value_counts'),
-    nullCounts: ff.name(110, 'null_value_counts'),
-    nanCounts: ff.name(137, 'nan_value_counts'),
-    lower: ff.name(125, 'lower_bounds'),
-    upper: ff.name(128, 'upper_bounds'),
-    key: ff.name(131, 'key_metadata'),
-    eqIds: ff.name(135, 'equality_ids'),
-    sortOrder: ff.name(140, 'sort_order_id'),
-    firstRowId: ff.name(142, 'first_row_id'),
-    refFile: ff.name(143, 'referenced_data_file'),
-    offset: ff.name(144, 'content_offset'),
-    contentSize: ff.name(145, 'content_size_in_bytes'),
+    status: ef.index(0, 'status'),
+    snap: ef.index(1, 'snapshot_id'),
+    seq: ef.index(3, 'sequence_number'),
+    fileSeq: ef.index(4, 'file_sequence_number'),
+    file: ef.index(2, 'data_file'),
+    content: at(ff.index(134, 'content')),
+    path: at(ff.index(100, 'file_path')),
+    format: at(ff.index(101, 'file_format')),
+    partition: at(ff.index(102, 'partition')),
+    records: at(ff.index(103, 'record_count')),
+    size: at(ff.index(104, 'file_size_in_bytes')),
+    key: at(ff.index(131, 'key_metadata')),
+    eqIds: at(ff.index(135, 'equality_ids')),
+    sortOrder: at(ff.index(140, 'sort_order_id')),
+    firstRowId: at(ff.index(142, 'first_row_id')),
+    refFile: at(ff.index(143, 'referenced_data_file')),
+    offset: at(ff.index(144, 'content_offset')),
+    contentSize: at(ff.index(145, 'content_size_in_bytes')),
+    stats: span ? span.first : -1,
   };
+  if (n.status < 0 || n.file < 0 || n.path < 0) throw new LakeError('corrupt', 'iceberg: manifest entries lack status, data_file or file_path', path);
   // partition tuple fields → spec fields: by partition field id, else by name, else by position
   const partRec = recordOf(ff.type(102, 'partition'));
   const partMap = (partRec?.fields ?? []).map((af, i) => ({
-    avroName: af.name,
+    name: af.name,
     field: bound.find((b) => af.fieldId !== undefined && b.fieldId === af.fieldId) ?? bound.find((b) => b.name === af.name) ?? bound[i],
     // a value written as float keeps float precision even after the column became a double
     isFloat: af.type.kind === 'float' || (af.type.kind === 'union' && af.type.branches.some((b) => b.kind === 'float')),
   }));
-  const columns = ctx.columns;
-  const colName = (id: number) => columns.get(id)?.name ?? `#${id}`;
+  const opt = (t: Tuple, i: number): unknown => (i < 0 ? undefined : t[i]);
 
-  return (o: Record<string, unknown>, i: number): ManifestEntry & { keyMetadata: boolean } => {
-    function fail(what: string): never {
-      throw new LakeError('corrupt', `iceberg: manifest entry ${i}: ${what}`, path);
-    }
-    const status = get(o, n.status);
-    if (status !== 0 && status !== 1 && status !== 2) fail(`invalid status ${String(status)}`);
-    const d = get(o, n.file) as Record<string, unknown> | null;
-    if (typeof d !== 'object' || d === null) fail('no data_file');
-    const rawPath = get(d, n.path);
-    if (typeof rawPath !== 'string') fail('data_file has no file_path');
-    const contentCode = get(d, n.content) ?? 0;
+  const convert = (o: Tuple, i: number): ManifestEntry & { keyMetadata: boolean } => {
+    const status = o[n.status];
+    if (status !== 0 && status !== 1 && status !== 2) failEntry(path, i, `invalid status ${String(status)}`);
+    const d = o[n.file] as Tuple | null;
+    if (!Array.isArray(d)) return failEntry(path, i, 'no data_file');
+    const rawPath = d[n.path];
+    if (typeof rawPath !== 'string') failEntry(path, i, 'data_file has no file_path');
+    const contentCode = opt(d, n.content) ?? 0;
     let content = CONTENT[contentCode as number];
-    if (!content) return fail(`unknown content type ${String(contentCode)}`);
-    const format = String(get(d, n.format) ?? '').toLowerCase();
-    const offset = get(d, n.offset);
-    const contentSize = get(d, n.contentSize);
+    if (!content) return failEntry(path, i, `unknown content type ${String(contentCode)}`);
+    const format = String(opt(d, n.format) ?? '').toLowerCase();
+    const offset = opt(d, n.offset);
+    const contentSize = opt(d, n.contentSize);
     if (content === 'position-deletes' && format === 'puffin') content = 'deletion-vector';
 
     const partitionValues: DataFile['partitionValues'] = {};
-    const tuple = get(d, n.partition) as Record<string, unknown> | null;
-    if (tuple && typeof tuple === 'object') {
-      for (const { avroName, field, isFloat } of partMap) {
-        const v = isFloat && typeof tuple[avroName] === 'number' ? float32(tuple[avroName] as number) : tuple[avroName];
-        partitionValues[field?.name ?? avroName] = field ? partitionDisplay(field, v) : decodeSingleValueless(v);
+    const tuple = opt(d, n.partition) as Tuple | null | undefined;
+    if (Array.isArray(tuple)) {
+      for (let k = 0; k < partMap.length; k++) {
+        const { name, field, isFloat } = partMap[k]!;
+        const v = isFloat && typeof tuple[k] === 'number' ? float32(tuple[k] as number) : tuple[k];
+        partitionValues[field?.name ?? name] = field ? partitionDisplay(field, v) : decodeSingleValueless(v);
       }
     }
-    const numRecords = count(get(d, n.records), 'record_count', fail);
-    const file: DataFile = {
-      path: ctx.mapper.tablePath(rawPath),
-      size: count(get(d, n.size), 'file_size_in_bytes', fail),
-      numRecords,
-      partitionValues,
-      content,
-      fileFormat: format,
-      sequenceNumber: long(get(o, n.seq)),
-      fileSequenceNumber: long(get(o, n.fileSeq)),
-      snapshotId: idOf(get(o, n.snap)),
-      specId,
-      firstRowId: content === 'data' ? long(get(d, n.firstRowId)) : null,
-    };
-    const stats = statsOf(d, n, colName, columns, numRecords);
-    if (stats) file.stats = stats;
-    const eq = get(d, n.eqIds);
+    const numRecords = count(opt(d, n.records), 'record_count', path, i);
+    const file: DataFile = lazyStatsFile(
+      {
+        path: ctx.mapper.tablePath(rawPath),
+        size: count(opt(d, n.size), 'file_size_in_bytes', path, i),
+        numRecords,
+        partitionValues,
+        content,
+        fileFormat: format,
+        sequenceNumber: long(opt(o, n.seq)),
+        fileSequenceNumber: long(opt(o, n.fileSeq)),
+        snapshotId: idOf(opt(o, n.snap)),
+        specId,
+        firstRowId: content === 'data' ? long(opt(d, n.firstRowId)) : null,
+      },
+      opt(d, n.stats) as Uint8Array | undefined,
+      stats,
+    );
+    const eq = opt(d, n.eqIds);
     if (Array.isArray(eq)) file.equalityIds = eq.filter((x): x is number => typeof x === 'number');
-    const ref = get(d, n.refFile);
+    const ref = opt(d, n.refFile);
     if (typeof ref === 'string') file.referencedDataFile = ctx.mapper.tablePath(ref);
-    const sortOrder = get(d, n.sortOrder);
+    const sortOrder = opt(d, n.sortOrder);
     if (typeof sortOrder === 'number') file.sortOrderId = sortOrder;
     if (content === 'deletion-vector') {
-      if (typeof offset !== 'number' || typeof contentSize !== 'number') fail('deletion vector without content_offset/content_size_in_bytes');
+      if (typeof offset !== 'number' || typeof contentSize !== 'number') failEntry(path, i, 'deletion vector without content_offset/content_size_in_bytes');
       file.deletionVector = { storageType: 'puffin', path: file.path, offset, sizeInBytes: contentSize, cardinality: numRecords };
     }
-    return { status: status as number, file, keyMetadata: get(d, n.key) instanceof Uint8Array };
+    return { status: status as number, file, keyMetadata: opt(d, n.key) instanceof Uint8Array };
   };
+  return { convert, rawSpan: span };
+}
+
+function failEntry(path: string, i: number, what: string): never {
+  throw new LakeError('corrupt', `iceberg: manifest entry ${i}: ${what}`, path);
 }
 
 function decodeSingleValueless(v: unknown): DataFile['partitionValues'][string] {
@@ -206,8 +226,8 @@ function decodeSingleValueless(v: unknown): DataFile['partitionValues'][string] 
   return typeof v === 'object' ? String(v) : (v as string | number | bigint | boolean);
 }
 
-function count(v: unknown, what: string, fail: (m: string) => never): number {
-  if (typeof v !== 'number' || v < 0) return fail(`${what} ${String(v)} is not a valid count`);
+function count(v: unknown, what: string, path: string, i: number): number {
+  if (typeof v !== 'number' || v < 0) return failEntry(path, i, `${what} ${String(v)} is not a valid count`);
   return v;
 }
 
@@ -217,59 +237,4 @@ function long(v: unknown): Int64 | null {
 
 function idOf(v: unknown): string | null {
   return typeof v === 'number' || typeof v === 'bigint' ? String(v) : null;
-}
-
-/** Pairs of an Iceberg int-keyed map: an array of {key, value} records (or an Avro map). */
-function pairs(v: unknown): [number, unknown][] {
-  if (Array.isArray(v)) {
-    const out: [number, unknown][] = [];
-    for (const kv of v) {
-      const o = kv as Record<string, unknown>;
-      if (typeof o?.key === 'number') out.push([o.key, o.value]);
-    }
-    return out;
-  }
-  if (v instanceof Map) return [...v.entries()].filter(([k]) => /^-?\d+$/.test(k)).map(([k, x]) => [Number(k), x]);
-  return [];
-}
-
-function statsOf(
-  d: Record<string, unknown>,
-  n: Record<string, string | undefined>,
-  colName: (id: number) => string,
-  columns: Map<number, ColumnRef>,
-  numRecords: number,
-): ColumnStats | undefined {
-  const counts = (key: string | undefined): Record<string, unknown> | undefined => {
-    const v = get(d, key);
-    if (v === null || v === undefined) return undefined;
-    const out: Record<string, unknown> = {};
-    for (const [id, x] of pairs(v)) out[colName(id)] = x;
-    return out;
-  };
-  const bounds = (key: string | undefined): Record<string, unknown> | undefined => {
-    const v = get(d, key);
-    if (v === null || v === undefined) return undefined;
-    const out: Record<string, unknown> = {};
-    for (const [id, x] of pairs(v)) {
-      if (!(x instanceof Uint8Array)) continue;
-      const t = columns.get(id)?.type;
-      out[colName(id)] = decodeSingleValue(typeof t === 'string' ? t : 'binary', x);
-    }
-    return out;
-  };
-  const s: ColumnStats = { numRecords };
-  const valueCount = counts(n.valueCounts);
-  const nullCount = counts(n.nullCounts);
-  const nanCount = counts(n.nanCounts);
-  const columnSize = counts(n.columnSizes);
-  const minValues = bounds(n.lower);
-  const maxValues = bounds(n.upper);
-  if (valueCount) s.valueCount = valueCount;
-  if (nullCount) s.nullCount = nullCount;
-  if (nanCount) s.nanCount = nanCount;
-  if (columnSize) s.columnSize = columnSize;
-  if (minValues) s.minValues = minValues;
-  if (maxValues) s.maxValues = maxValues;
-  return s;
 }

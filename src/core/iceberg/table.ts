@@ -104,7 +104,7 @@ export class IcebergTable {
         for (const e of c.entries) {
           if (e.status === STATUS_DELETED) {
             if (e.file.snapshotId === ownId) {
-              delete e.file.stats; // what was removed matters here, not its column bounds
+              e.file.stats = undefined; // what was removed matters here, not its column bounds
               removed.push(e.file);
             }
             continue;

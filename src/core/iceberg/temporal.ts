@@ -50,7 +50,13 @@ export function formatDate(days: number): string {
 }
 
 /** Splits an epoch value in `perSecond` units into whole days and the remainder within the day. */
-function splitDays(v: Int64, perDay: bigint): { days: number; rest: bigint } {
+function splitDays(v: Int64, perDay: bigint): { days: number; rest: bigint | number } {
+  if (typeof v === 'number' && Number.isSafeInteger(v)) {
+    // exact in doubles: the common case, without BigInt allocations
+    const pd = Number(perDay);
+    const days = Math.floor(v / pd);
+    return { days, rest: v - days * pd };
+  }
   const b = BigInt(v);
   let days = b / perDay;
   let rest = b % perDay;
@@ -61,12 +67,14 @@ function splitDays(v: Int64, perDay: bigint): { days: number; rest: bigint } {
   return { days: Number(days), rest };
 }
 
-function clock(rest: bigint, perSecond: bigint, digits: number): string {
-  const secs = rest / perSecond;
-  const frac = rest % perSecond;
-  const s = Number(secs);
+/** `HH:MM:SS[.fff…]` of a non-negative count of `perSecond` units within a day. */
+function clock(rest: bigint | number, perSecond: bigint, digits: number): string {
+  const ps = Number(perSecond);
+  const r = Number(rest); // below 86400e9: exact
+  const s = Math.floor(r / ps);
+  const frac = r - s * ps;
   const hms = `${p2(Math.floor(s / 3600))}:${p2(Math.floor(s / 60) % 60)}:${p2(s % 60)}`;
-  return frac === 0n ? hms : `${hms}.${String(frac).padStart(digits, '0')}`;
+  return frac === 0 ? hms : `${hms}.${String(frac).padStart(digits, '0')}`;
 }
 
 /** `HH:MM:SS[.ffffff]` of microseconds from midnight. */
