@@ -164,7 +164,7 @@ export class Workbench {
           for (const entry of text.split(/\n(?=\d{4}-\d{2}-\d{2} )/)) {
             if (/\[error\]/.test(entry) && /lakelens/i.test(entry)) out.push({ source: 'exthost-log', where: file, text: entry.trim() });
           }
-        } else if (new RegExp(`-${LAKELENS.outputChannel}\\.log$`).test(base)) {
+        } else if (isChannelLog(file, LAKELENS.outputChannel)) {
           for (const line of text.split('\n')) {
             if (/\[error\]|\bERROR\b|^\s*Error:/.test(line)) out.push({ source: 'output-channel', where: file, text: line });
           }
@@ -376,7 +376,7 @@ export class Workbench {
    * for it under the profile's logs (exact, no scrolling through the Output editor needed).
    */
   outputChannelText(channel: string = LAKELENS.outputChannel): string {
-    const files = this.exthostLogDirs().flatMap((d) => walk(d)).filter((f) => path.basename(f).endsWith(`-${channel}.log`));
+    const files = this.exthostLogDirs().flatMap((d) => walk(d)).filter((f) => isChannelLog(f, channel));
     return files.map((f) => fs.readFileSync(f, 'utf8')).join('');
   }
 
@@ -508,6 +508,15 @@ function walk(dir: string): string[] {
     else out.push(p);
   }
   return out;
+}
+
+/**
+ * The file an output channel is written to: output_logging_<ts>/<N>-<channel>.log for plain
+ * channels, <extension id>/<channel>.log for log channels ({ log: true }).
+ */
+function isChannelLog(file: string, channel: string): boolean {
+  const base = path.basename(file);
+  return base.endsWith(`-${channel}.log`) || base === `${channel}.log`;
 }
 
 /** The running e2e file: node --test runs each file in its own process, the file as argv[1]. */
