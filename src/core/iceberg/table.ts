@@ -15,6 +15,7 @@ import { type ColumnRef, type IcebergSchema, columnIndexFor } from './schema';
 import { commitOrder, selectSnapshot, versionInfo } from './selection';
 import { type IcebergSnapshot, buildSnapshot, checkSummary } from './snapshot';
 import { type SnapshotMeta, type TableMetadata, decodeMetadataFile } from './tableMetadata';
+import { parseTransform } from './transforms';
 
 /** Manifests read at the same time while building a snapshot. */
 const PARALLEL_MANIFESTS = 8;
@@ -181,7 +182,7 @@ export class IcebergTable {
     const { md } = await this.load();
     checkAborted(signal);
     const spec = md.specs.find((s) => s.specId === md.defaultSpecId) ?? md.specs[md.specs.length - 1]!;
-    const partitionColumns = spec.fields.filter((f) => f.transform !== 'void').map((f) => f.name);
+    const partitionColumns = spec.fields.filter((f) => parseTransform(f.transform).kind !== 'void').map((f) => f.name);
     const out: SchemaVersion[] = [];
     let last: number | undefined;
     for (const s of commitOrder(md)) {
