@@ -15,6 +15,7 @@ import { LakeError } from '../src/core/errors';
 import { FsStorage } from '../src/core/node/fsStorage';
 import { QueryEngine } from '../src/query/engine';
 import { CORPUS } from './helpers/corpus';
+import { checkPages } from './helpers/pages';
 import { compareWithExpected } from './helpers/rowCompare';
 
 interface Case {
@@ -92,6 +93,7 @@ for (const [i, c] of all.entries()) {
       assert.equal(diff, undefined, diff);
       const page = await q.preview(snap, 0, 100);
       assert.equal(page.totalRows, exported.rows, 'preview total equals the exported row count');
+      await checkPages(q, snap, Math.min(10_000, Math.max(7, Math.ceil(exported.rows / 8))));
       results.push({ name: c.name, ok: true });
     } catch (err) {
       results.push({ name: c.name, ok: false, reason: `${(err as Error).message.split('\n')[0]}${known ? ` — known: ${known}` : ''}` });

@@ -50,7 +50,8 @@ export async function runRowsCommand(cmd: string, args: string[], opts: RowsOpti
       if (opts.json) write(stringifyJson({ version: snap.version, offset: page.offset, totalRows: page.totalRows, columns: page.columns, rows: page.rows }, 2) + '\n');
       else {
         write(render(page.columns, page.rows) + '\n');
-        write(`rows ${page.offset + 1}–${page.offset + page.rows.length} of ${page.totalRows} (version ${String(snap.version)})\n`);
+        const shown = page.rows.length === 0 ? 'no rows' : `rows ${page.offset + 1}–${page.offset + page.rows.length}`;
+        write(`${shown} of ${page.totalRows} (version ${String(snap.version)})\n`);
       }
       return 0;
     }

@@ -35,7 +35,9 @@ const ICEBERG_PRIMITIVES: Record<string, string> = {
   timestamp: 'TIMESTAMP',
   timestamptz: 'TIMESTAMP WITH TIME ZONE',
   timestamp_ns: 'TIMESTAMP_NS',
-  // DuckDB has no nanosecond TIMESTAMPTZ; such columns are refused by the Iceberg relation
+  // DuckDB has no nanosecond TIMESTAMPTZ: shown as TIMESTAMP_NS, which in the UTC session is the
+  // same instant at full precision
+  timestamptz_ns: 'TIMESTAMP_NS',
   string: 'VARCHAR',
   uuid: 'UUID',
   binary: 'BLOB',

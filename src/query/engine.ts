@@ -10,13 +10,15 @@ import type { DeltaSnapshot } from '../core/delta/snapshot';
 import { LakeError, checkAborted } from '../core/errors';
 import type { Snapshot } from '../core/model';
 import type { Storage } from '../core/storage';
+import type { IcebergSnapshot } from '../core/iceberg/snapshot';
 import { deltaScanPlan } from './deltaScan';
+import { icebergScanPlan } from './icebergScan';
 import { translateReadError } from './fileSchema';
 import { type EngineOptions, InstancePool, type PoolEntry, withConnection } from './instances';
 import { type Relation, buildPage, buildRelation, pageSlices } from './relation';
 import { type ColumnInfo, type Row, chunkRows, columnsOf } from './rows';
 import { firstLine, prepareReadOnly } from './sandbox';
-import type { ScanFile, ScanPlan } from './scanPlan';
+import type { ScanPlan } from './scanPlan';
 import { exportRows, type ExportFormat } from './export';
 
 export type { EngineOptions } from './instances';
@@ -39,17 +41,21 @@ export interface SqlResult extends AsyncIterable<Row[]> {
   close(): void;
 }
 
-/** Builds the scan plan of a snapshot; the Iceberg reader plugs in here. */
-export type PlanBuilder = (snap: Snapshot, storage: Storage, signal?: AbortSignal) => Promise<ScanPlan>;
+/** What a planner may use: the table's storage and read-only queries in its sandbox. */
+export interface PlanContext {
+  storage: Storage;
+  signal?: AbortSignal | undefined;
+  /** Runs a query in the table's DuckDB instance; rows as JS values (BIGINT as bigint). */
+  query(sql: string): Promise<unknown[][]>;
+}
+
+/** Builds the scan plan of a snapshot for one format. */
+export type PlanBuilder = (snap: Snapshot, ctx: PlanContext) => Promise<ScanPlan>;
 
 const planners: Partial<Record<Snapshot['format'], PlanBuilder>> = {
-  delta: (snap, storage, signal) => deltaScanPlan(snap as DeltaSnapshot, storage, signal),
+  delta: (snap, ctx) => deltaScanPlan(snap as DeltaSnapshot, ctx.storage, ctx.signal),
+  iceberg: (snap, ctx) => icebergScanPlan(snap as IcebergSnapshot, ctx),
 };
-
-/** Registers the scan planner of a format (Iceberg's lives in icebergScan.ts). */
-export function registerPlanner(format: Snapshot['format'], planner: PlanBuilder): void {
-  planners[format] = planner;
-}
 
 const MAX_PAGE = 10_000;
 const MAX_CACHED = 4;
@@ -95,7 +101,21 @@ export class TableQuery {
     if (!p) {
       const planner = planners[snap.format];
       if (!planner) return Promise.reject(new LakeError('unsupported', `${snap.format}: reading rows is not supported yet`));
-      p = planner(snap, this.storage, signal);
+      const ctx: PlanContext = {
+        storage: this.storage,
+        signal,
+        query: (sql) =>
+          this.withEntry((entry) =>
+            withConnection(entry.instance, signal, async (conn) => {
+              try {
+                return (await conn.runAndReadAll(sql)).getRowsJS() as unknown[][];
+              } catch (err) {
+                throw mapQueryError(err, { files: [] }, signal);
+              }
+            }),
+          ),
+      };
+      p = planner(snap, ctx);
       this.plans.set(key, p);
       p.catch(() => this.plans.delete(key));
       while (this.plans.size > MAX_CACHED) this.plans.delete(this.plans.keys().next().value!);
@@ -109,7 +129,7 @@ export class TableQuery {
     if (!Number.isSafeInteger(limit) || limit < 0 || limit > MAX_PAGE) throw new LakeError('invalid-argument', `limit must be an integer between 0 and ${MAX_PAGE}, got ${limit}`);
     const plan = await this.plan(snap, signal);
     checkAborted(signal);
-    const slices = plan.rowFilters?.length ? undefined : pageSlices(plan, offset, limit);
+    const slices = pageSlices(plan, offset, limit);
     return this.withEntry(async (entry) =>
       withConnection(entry.instance, signal, async (conn) => {
         let sql: string;
@@ -120,7 +140,7 @@ export class TableQuery {
           sql = await buildPage(conn, plan, slices);
         } else {
           // some file has no row count (or rows depend on equality deletes): scan in order
-          await verifyFiles(this.storage, plan.files);
+          await verifyFiles(this.storage, filesOf(plan));
           const rel = await buildRelation(conn, plan, `__lakelens_p${Date.now()}`, { ordered: true });
           sql = `${rel.sql}\n${rel.orderBy ?? ''}\nLIMIT ${limit} OFFSET ${offset}`;
           countSql = `SELECT count(*) FROM (${rel.sql})`;
@@ -158,14 +178,14 @@ export class TableQuery {
     let cached: CachedRelation | undefined;
     const onAbort = () => conn?.interrupt();
     let closed = false;
-    const close = () => {
+    const close = (failure?: unknown) => {
       if (closed) return;
       closed = true;
       signal?.removeEventListener('abort', onAbort);
       conn?.interrupt();
       conn?.closeSync();
       if (cached) cached.users--;
-      this.pool.release(entry);
+      this.pool.release(entry, failure);
     };
     try {
       conn = await entry.instance.connect();
@@ -191,14 +211,14 @@ export class TableQuery {
           }
           return chunkRows(entry.duck, chunk);
         } catch (err) {
-          close();
+          close(err);
           throw mapQueryError(err, plan, signal);
         }
       };
       return {
         columns,
         next,
-        close,
+        close: () => close(),
         async *[Symbol.asyncIterator]() {
           try {
             for (let rows = await next(); rows; rows = await next()) yield rows;
@@ -208,7 +228,7 @@ export class TableQuery {
         },
       };
     } catch (err) {
-      close();
+      close(err);
       throw mapQueryError(err, plan, signal);
     }
   }
@@ -216,16 +236,20 @@ export class TableQuery {
   /** Writes the snapshot to `dest` as Parquet, CSV (with header) or JSON Lines; returns the row count. */
   async export(snap: Snapshot, format: ExportFormat, dest: string, signal?: AbortSignal): Promise<{ rows: number }> {
     const plan = await this.plan(snap, signal);
-    await verifyFiles(this.storage, plan.files);
+    await verifyFiles(this.storage, filesOf(plan));
     return exportRows({ pool: this.pool, root: this.root, plan, format, dest, signal, rowsOf: () => this.sql(snap, 'SELECT * FROM t', signal) });
   }
 
   private async withEntry<T>(fn: (entry: PoolEntry) => Promise<T>): Promise<T> {
     const entry = await this.pool.acquire(this.root);
+    let failure: unknown;
     try {
       return await fn(entry);
+    } catch (err) {
+      failure = (err as { cause?: unknown }).cause ?? err;
+      throw err;
     } finally {
-      this.pool.release(entry);
+      this.pool.release(entry, failure);
     }
   }
 
@@ -239,7 +263,7 @@ export class TableQuery {
       entry.state.set('seq', seq + 1);
       c = {
         relation: (async () => {
-          await verifyFiles(this.storage, plan.files);
+          await verifyFiles(this.storage, filesOf(plan));
           return withConnection(entry.instance, undefined, (conn) => buildRelation(conn, plan, `__lakelens_r${seq}`));
         })(),
         users: 1,
@@ -294,7 +318,7 @@ async function run(conn: DuckDBConnection, sql: string, plan: ScanPlan): Promise
  * Checks every data file exists and stays inside the table (the storage resolves symlinks), so a
  * vacuumed file is an error naming it and a symlink cannot lead DuckDB out of the table.
  */
-async function verifyFiles(storage: Storage, files: ScanFile[]): Promise<void> {
+async function verifyFiles(storage: Storage, files: readonly { path: string }[]): Promise<void> {
   const BATCH = 256;
   for (let i = 0; i < files.length; i += BATCH) {
     const batch = files.slice(i, i + BATCH);
@@ -306,7 +330,12 @@ async function verifyFiles(storage: Storage, files: ScanFile[]): Promise<void> {
   }
 }
 
-function mapQueryError(err: unknown, plan: ScanPlan, signal?: AbortSignal): Error {
+/** Every file a relation reads: data files and equality delete files. */
+function filesOf(plan: ScanPlan): { path: string }[] {
+  return [...plan.files, ...(plan.equalityDeletes ?? []).flatMap((e) => e.files)];
+}
+
+function mapQueryError(err: unknown, plan: Pick<ScanPlan, 'files'>, signal?: AbortSignal): Error {
   if (err instanceof LakeError) return err;
   const msg = firstLine(err);
   if (signal?.aborted || /^INTERRUPT Error/i.test(msg)) return new LakeError('cancelled', 'query cancelled');

@@ -13,7 +13,13 @@ import { str, strList } from './sql';
 
 /** A column (or nested field) of a data file. `type` is DuckDB's reading of it. */
 export interface PhysColumn {
+  /** Name in the Parquet schema (what column mapping and name mappings match). */
   name: string;
+  /**
+   * Name DuckDB binds the column as. DuckDB identifiers are case-insensitive, so a file with
+   * columns `user_id` and `uSeR_Id` reads the second as `uSeR_Id_1`: SQL must use this one.
+   */
+  ref: string;
   fieldId?: number;
   type: DuckDBType;
   /** Struct fields, list element, map key and value, aligned with `type`. */
@@ -128,11 +134,11 @@ const isMap = (n: ParquetNode) => n.converted === 'MAP' || n.converted === 'MAP_
  * and maps (LogicalTypes.md "Nested Types", including the 2-level backward-compatible forms).
  * `repeatedAsElement` marks a repeated field standing for its own list element.
  */
-function align(type: DuckDBType, node: ParquetNode, name: string, file: string, repeatedAsElement = false): PhysColumn {
-  const col: PhysColumn = { name, type };
+function align(type: DuckDBType, node: ParquetNode, ref: string, file: string, repeatedAsElement = false): PhysColumn {
+  const col: PhysColumn = { name: node.name, ref, type };
   if (node.fieldId !== null) col.fieldId = node.fieldId;
   const fail = (): never => {
-    throw new LakeError('unsupported', `cannot match DuckDB's reading of column ${name} (${type.toString()}) with its Parquet schema`, file);
+    throw new LakeError('unsupported', `cannot match DuckDB's reading of column ${ref} (${type.toString()}) with its Parquet schema`, file);
   };
   if (type.typeId === DUCK_LIST) {
     const elemType = (type as unknown as { valueType: DuckDBType }).valueType;
@@ -162,6 +168,7 @@ function align(type: DuckDBType, node: ParquetNode, name: string, file: string, 
       return fail();
     }
     col.children = st.entryNames.map((n, i) => align(st.entryTypes[i]!, node.children[i]!, n, file));
+    // DuckDB refuses structs whose field names differ only in case, so names are exact here
     return col;
   }
   return col;

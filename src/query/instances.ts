@@ -31,6 +31,13 @@ export interface PoolEntry {
   /** Per-entry state owned by the engine (relations, plans). */
   state: Map<string, unknown>;
   tempDir: string;
+  /** Set after a DuckDB fatal error: the instance refuses every query and must be replaced. */
+  broken?: boolean;
+}
+
+/** DuckDB's message once an internal error has invalidated an instance. */
+export function isFatal(err: unknown): boolean {
+  return /database has been invalidated|^FATAL Error|^INTERNAL Error/m.test(err instanceof Error ? err.message : String(err));
 }
 
 export class InstancePool {
@@ -64,6 +71,12 @@ export class InstancePool {
   async acquire(root: string): Promise<PoolEntry> {
     if (this.disposed) throw new Error('query engine disposed');
     let p = this.entries.get(root);
+    const current = p && (await p.catch(() => undefined));
+    if (current?.broken) {
+      this.entries.delete(root);
+      if (current.busy === 0) this.close(current);
+      p = undefined;
+    }
     if (!p) {
       p = this.open(root);
       this.entries.set(root, p);
@@ -76,9 +89,12 @@ export class InstancePool {
     return entry;
   }
 
-  release(entry: PoolEntry): void {
+  release(entry: PoolEntry, err?: unknown): void {
     entry.busy = Math.max(0, entry.busy - 1);
     entry.lastUsed = Date.now();
+    if (err !== undefined && isFatal(err)) entry.broken = true;
+    // a broken instance no longer in the pool is closed once its last user is done
+    if (entry.broken && entry.busy === 0 && this.entries.get(entry.root) === undefined) this.close(entry);
   }
 
   private async open(root: string): Promise<PoolEntry> {
@@ -118,7 +134,8 @@ export class InstancePool {
   }
 
   private close(e: PoolEntry): void {
-    this.entries.delete(e.root);
+    const current = this.entries.get(e.root);
+    if (current) void current.then((c) => c === e && this.entries.delete(e.root), () => undefined);
     e.instance.closeSync();
     fs.rmSync(e.tempDir, { recursive: true, force: true });
   }

@@ -2,7 +2,8 @@
  * From a file's physical columns to the table's logical columns: find each table column in the
  * file (by name, physical name or field id, nested fields included), rename it, cast it to the
  * table's current type when the file holds a narrower one (type widening, schema evolution), and
- * fill NULL where the file predates the column.
+ * fill in what the file predates: a per-file value (partition metadata), the field's initial
+ * default (Iceberg v3) or NULL.
  *
  * Only lossless casts are allowed (integer and decimal widening, float → double, date →
  * timestamp, timestamp units); anything else is an error naming the column and file, because a
@@ -11,15 +12,28 @@
 import type { DuckDBType } from '@duckdb/node-api';
 import { LakeError } from '../core/errors';
 import type { DataType, Field, TableFormat } from '../core/model';
+import { defaultSql } from './defaults';
 import { duckType } from './duckTypes';
 import { DUCK_LIST, DUCK_MAP, DUCK_STRUCT, DUCK_VARIANT, type PhysColumn, type SchemaGroup } from './fileSchema';
 import type { ColumnMatch } from './scanPlan';
 import { ident, str } from './sql';
 
-interface Ctx {
+export interface ProjectOptions {
   format: TableFormat;
   match: ColumnMatch;
-  /** The group's files carry field ids (else id matching falls back to physical names). */
+  /** Iceberg `schema.name-mapping.default`: names of each field id, for files without ids. */
+  nameMapping?: Map<number, string[]>;
+  /** Alias of the file's relation in the FROM clause. */
+  alias: string;
+  /**
+   * SQL for a top-level column the file lacks (a per-file value), or undefined to fall back to
+   * the field's initial default, then NULL.
+   */
+  missing?: (field: Field) => string | undefined;
+}
+
+interface Ctx extends ProjectOptions {
+  /** Resolve by field id (else by name mapping when ids are absent). */
   byId: boolean;
   file: string;
 }
@@ -30,22 +44,40 @@ interface Projected {
   identity: boolean;
 }
 
-/** SELECT-list expressions (`<expr> AS "col"`) for the table columns read from a group's files. */
-export function projectGroup(fields: Field[], group: SchemaGroup, format: TableFormat, match: ColumnMatch): string[] {
-  const ctx: Ctx = { format, match, byId: match === 'id' && group.hasFieldIds, file: group.files[0]!.path };
+/** SQL expressions (unaliased) of `fields` read from a group's files. */
+export function projectGroup(fields: Field[], group: SchemaGroup, opts: ProjectOptions): string[] {
+  const file = group.files[0]!.path;
+  if (opts.match === 'id' && !group.hasFieldIds && opts.format === 'iceberg' && !opts.nameMapping) {
+    throw new LakeError(
+      'unsupported',
+      'iceberg: data file has no Parquet field ids and the table has no schema.name-mapping.default to map its columns by name',
+      file,
+    );
+  }
+  const ctx: Ctx = { ...opts, byId: opts.match === 'id' && group.hasFieldIds, file };
   return fields.map((f) => {
     const phys = findColumn(f, group.columns, ctx);
-    const target = duckType(f.type, format, f.name);
-    const sql = phys ? convert(f.type, phys, ident(phys.name), f.name, ctx, 0).sql : `CAST(NULL AS ${target})`;
-    return `${sql} AS ${ident(f.name)}`;
+    if (phys) return convert(f.type, phys, `${opts.alias}.${ident(phys.ref)}`, f.name, ctx, 0).sql;
+    return opts.missing?.(f) ?? fillIn(f, ctx, f.name);
   });
+}
+
+/** Value of a field the file does not have: its initial default, else NULL. */
+function fillIn(f: Field, ctx: Ctx, column: string): string {
+  if (f.initialDefault !== undefined && f.initialDefault !== null) return defaultSql(f.initialDefault, f.type, column, ctx.format);
+  return `CAST(NULL AS ${duckType(f.type, ctx.format, column)})`;
 }
 
 /** The file column holding a table field, or undefined when the file predates it. */
 function findColumn(field: Field, columns: PhysColumn[], ctx: Ctx): PhysColumn | undefined {
-  if (ctx.byId) {
+  if (ctx.match === 'id') {
     if (field.id === undefined) throw new LakeError('corrupt', `${ctx.format}: column ${field.name} has no field id, which id-based column mapping needs`);
-    return columns.find((c) => c.fieldId === field.id);
+    if (ctx.byId) return columns.find((c) => c.fieldId === field.id);
+    if (ctx.nameMapping) {
+      const names = ctx.nameMapping.get(field.id) ?? [];
+      return columns.find((c) => names.includes(c.name));
+    }
+    // Delta id mode on a file without ids: its columns carry the physical names
   }
   const name = ctx.match === 'name' ? field.name : (field.physicalName ?? field.name);
   const exact = columns.find((c) => c.name === name);
@@ -88,10 +120,10 @@ function convert(t: DataType, phys: PhysColumn, expr: string, column: string, ct
       const name = `${column}.${f.name}`;
       if (!child) {
         identity = false;
-        parts.push(`${ident(f.name)} := CAST(NULL AS ${duckType(f.type, ctx.format, name)})`);
+        parts.push(`${ident(f.name)} := ${fillIn(f, ctx, name)}`);
         return;
       }
-      const p = convert(f.type, child, `struct_extract(${expr}, ${str(child.name)})`, name, ctx, depth + 1);
+      const p = convert(f.type, child, `struct_extract(${expr}, ${str(child.ref)})`, name, ctx, depth + 1);
       if (!p.identity || child.name !== f.name || phys.children![i] !== child) identity = false;
       parts.push(`${ident(f.name)} := ${p.sql}`);
     });
@@ -140,11 +172,15 @@ function castKind(phys: DuckDBType, target: string): ((e: string) => string) | u
   const td = /^DECIMAL\((\d+),(\d+)\)$/.exec(target);
   if (fd && td && Number(td[2]) >= Number(fd[2])) return cast;
   if (from === 'DATE' && (target === 'TIMESTAMP' || target === 'TIMESTAMP_NS')) return cast;
-  if (TIMESTAMPS.has(from) && (TIMESTAMPS.has(target) || target === 'TIMESTAMP_NS')) return cast;
-  if (from === 'TIMESTAMP_NS' && target === 'TIMESTAMP_NS') return cast;
+  // micro- or coarser timestamps never widen to nanoseconds: DuckDB may already have truncated
+  // a nanosecond file column it reads as TIMESTAMP WITH TIME ZONE
+  if (TIMESTAMPS.has(from) && TIMESTAMPS.has(target)) return cast;
+  // Parquet TIME adjusted to UTC reads as TIME WITH TIME ZONE (offset +00); Iceberg time has no zone
+  if (from === 'TIME WITH TIME ZONE' && target === 'TIME') return cast;
   // Parquet strings written without the UTF8 annotation read as BLOB, and the reverse
   if (from === 'BLOB' && target === 'VARCHAR') return (e) => `decode(${e})`;
   if (from === 'VARCHAR' && target === 'BLOB') return (e) => `encode(${e})`;
+  // a fixed[16] without the UUID annotation
   if (from === 'BLOB' && target === 'UUID') return (e) => `CAST(lower(hex(${e})) AS UUID)`;
   return undefined;
 }

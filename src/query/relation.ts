@@ -1,22 +1,24 @@
 /**
  * A scan plan as SQL over `read_parquet`: one read per group of files sharing a Parquet schema,
- * projected to the table's columns, joined with per-file constants (partition values) and with
- * the deleted (file, row position) pairs removed by an anti-join on `filename` and
- * `file_row_number`.
+ * projected to the table's columns and joined with a per-file table (constants, fallbacks,
+ * sequence numbers); deleted (file, row position) pairs are removed by an anti-join on
+ * `filename` and `file_row_number`, equality deletes by an anti-join on their columns.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { LakeError } from '../core/errors';
 import type { Field } from '../core/model';
 import { duckType } from './duckTypes';
-import { type SchemaGroup, groupBySchema } from './fileSchema';
-import { projectGroup } from './projection';
-import type { ScanFile, ScanPlan } from './scanPlan';
+import { type FileRef, type SchemaGroup, groupBySchema } from './fileSchema';
+import { type ProjectOptions, projectGroup } from './projection';
+import type { EqualityDeletes, ScanFile, ScanPlan } from './scanPlan';
 import { ident, str, strList } from './sql';
 
 /** Hidden columns; the prefix keeps them clear of real column names. */
-const FILE_COL = '__lakelens_file';
-const ROW_COL = '__lakelens_row';
-const IDX_COL = '__lakelens_idx';
+const FILE_COL = ident('__lakelens_file');
+const ROW_COL = ident('__lakelens_row');
+const IDX_COL = ident('__lakelens_idx');
+const SEQ_COL = ident('__lakelens_seq');
+const PKEY_COL = ident('__lakelens_pkey');
 const INSERT_BATCH = 1000;
 
 export interface Relation {
@@ -28,44 +30,80 @@ export interface Relation {
   orderBy?: string;
 }
 
-/** Data columns (read from files) and constant columns, keeping schema order for the result. */
-function splitColumns(plan: ScanPlan): { dataFields: Field[]; isConstant: (name: string) => boolean } {
-  const constants = new Set(plan.constantColumns);
-  return { dataFields: plan.schema.fields.filter((f) => !constants.has(f.name)), isConstant: (n) => constants.has(n) };
-}
-
 function readParquet(paths: string[], withFile: boolean): string {
-  return `read_parquet(${strList(paths)}, hive_partitioning = false, file_row_number = true${withFile ? `, filename = ${str(FILE_COL)}` : ''})`;
+  return `read_parquet(${strList(paths)}, hive_partitioning = false, file_row_number = true${withFile ? `, filename = ${str('__lakelens_file')}` : ''})`;
 }
 
-function groupSelect(plan: ScanPlan, group: SchemaGroup, dataFields: Field[], extra: string[], from: string, where?: string): string {
-  const cols = [...projectGroup(dataFields, group, plan.format, plan.match), ...extra];
-  if (cols.length === 0) cols.push('1 AS __lakelens_none');
-  return `SELECT ${cols.join(', ')} FROM ${from}${where ? ` WHERE ${where}` : ''}`;
-}
-
-function emptySelect(plan: ScanPlan): string {
-  const cols = plan.schema.fields.map((f) => `CAST(NULL AS ${duckType(f.type, plan.format, f.name)}) AS ${ident(f.name)}`);
-  return `SELECT ${cols.join(', ') || '1 AS __lakelens_none'} WHERE false`;
+/** Alias of the i-th table column inside the relation (names may differ only in case). */
+function colAlias(i: number): string {
+  return ident(`__lakelens_c${i}`);
 }
 
 /**
- * The whole table at the plan's version. Creates helper tables `<prefix>_files` / `<prefix>_del`
- * on `conn` when the plan has constants or deletes.
+ * Result column names: the table's, except that DuckDB identifiers are case-insensitive, so a
+ * name equal to an earlier one but for case gets a suffix (`uSeR_Id` → `uSeR_Id_2`) instead of
+ * shadowing it.
+ */
+export function displayNames(plan: ScanPlan): string[] {
+  const seen = new Set<string>();
+  return plan.schema.fields.map((f) => {
+    let name = f.name;
+    for (let k = 2; seen.has(name.toLowerCase()); k++) name = `${f.name}_${k}`;
+    seen.add(name.toLowerCase());
+    return name;
+  });
+}
+
+function outerSelect(plan: ScanPlan, alias: string): string {
+  return selectList(displayNames(plan).map((n, i) => `${alias}.${colAlias(i)} AS ${ident(n)}`));
+}
+
+function emptySelect(plan: ScanPlan): string {
+  const names = displayNames(plan);
+  const cols = plan.schema.fields.map((f, i) => `CAST(NULL AS ${duckType(f.type, plan.format, f.name)}) AS ${ident(names[i]!)}`);
+  return `SELECT ${selectList(cols)} WHERE false`;
+}
+
+function selectList(cols: string[]): string {
+  return cols.length > 0 ? cols.join(', ') : '1 AS __lakelens_none';
+}
+
+/**
+ * Projection of every schema column for files of `group`: constants and fallbacks come from
+ * `valueOf` (a files-table column or a per-file literal), the rest from the file.
+ */
+function projectAll(plan: ScanPlan, group: SchemaGroup, valueOf: (column: string, kind: 'constant' | 'fallback') => string): string[] {
+  const constants = new Set(plan.constantColumns);
+  const fallbacks = new Set(plan.fallbackColumns ?? []);
+  const opts: ProjectOptions = {
+    format: plan.format,
+    match: plan.match,
+    alias: 'd',
+    missing: (f: Field) => (fallbacks.has(f.name) ? valueOf(f.name, 'fallback') : undefined),
+    ...(plan.nameMapping ? { nameMapping: plan.nameMapping } : {}),
+  };
+  const dataFields = plan.schema.fields.filter((f) => !constants.has(f.name));
+  const projected = new Map(projectGroup(dataFields, group, opts).map((sql, i) => [dataFields[i]!, sql]));
+  return plan.schema.fields.map((f, i) => `${constants.has(f.name) ? valueOf(f.name, 'constant') : projected.get(f)!} AS ${colAlias(i)}`);
+}
+
+/**
+ * The whole table at the plan's version. Creates helper tables `<prefix>_files`, `<prefix>_del`
+ * and `<prefix>_eq<k>` on `conn` as the plan needs them; `drop` removes them.
  */
 export async function buildRelation(conn: DuckDBConnection, plan: ScanPlan, prefix: string, opts: { ordered?: boolean } = {}): Promise<Relation> {
   if (plan.files.length === 0) return { sql: emptySelect(plan), drop: [] };
-  const { dataFields, isConstant } = splitColumns(plan);
   const groups = await groupBySchema(conn, plan.files);
-  // the files table carries constants and each file's index (for a stable row order)
-  const hasConstants = plan.constantColumns.length > 0 || opts.ordered === true;
+  const eqs = plan.equalityDeletes ?? [];
+  const perFile = plan.constantColumns.length > 0 || (plan.fallbackColumns?.length ?? 0) > 0;
+  const needFilesTable = perFile || eqs.length > 0 || opts.ordered === true;
   const hasDeletes = plan.files.some((f) => f.deleted && f.deleted.length > 0);
-  const needFile = hasConstants || hasDeletes || (plan.rowFilters?.length ?? 0) > 0;
-  const drop: string[] = [];
+  const needFile = needFilesTable || hasDeletes;
   const filesTable = ident(`${prefix}_files`);
   const delTable = ident(`${prefix}_del`);
+  const drop: string[] = [];
   try {
-    if (hasConstants) {
+    if (needFilesTable) {
       drop.push(`DROP TABLE IF EXISTS ${filesTable}`);
       await createFilesTable(conn, plan, filesTable);
     }
@@ -73,34 +111,60 @@ export async function buildRelation(conn: DuckDBConnection, plan: ScanPlan, pref
       drop.push(`DROP TABLE IF EXISTS ${delTable}`);
       await createDeleteTable(conn, plan.files, delTable);
     }
+    for (const [k, eq] of eqs.entries()) {
+      const t = ident(`${prefix}_eq${k}`);
+      drop.push(`DROP TABLE IF EXISTS ${t}`);
+      await createEqualityTable(conn, plan, eq, t);
+    }
   } catch (err) {
     for (const d of drop) await conn.run(d).catch(() => undefined);
     throw err;
   }
-  const extra = needFile ? [ident(FILE_COL), `file_row_number AS ${ident(ROW_COL)}`] : [];
-  const union = groups.map((g) => groupSelect(plan, g, dataFields, extra, readParquet(g.files.map((f) => f.absPath), needFile))).join('\nUNION ALL\n');
-  const cols = plan.schema.fields.map((f) => (isConstant(f.name) ? `f.${ident(f.name)}` : `d.${ident(f.name)}`));
-  let sql = `SELECT ${cols.join(', ') || '1 AS __lakelens_none'} FROM (\n${union}\n) d`;
-  if (hasConstants) sql += `\nJOIN ${filesTable} f ON f.path = d.${ident(FILE_COL)}`;
-  if (hasDeletes) sql += `\nANTI JOIN ${delTable} x ON x.path = d.${ident(FILE_COL)} AND x.pos = d.${ident(ROW_COL)}`;
-  if (plan.rowFilters?.length) sql += `\nWHERE ${plan.rowFilters.map((r) => `(${r})`).join(' AND ')}`;
+  const hidden = needFile ? [`d.${FILE_COL}`, `d.file_row_number AS ${ROW_COL}`] : [];
+  if (needFilesTable) hidden.push(`f.${IDX_COL}`, `f.${SEQ_COL}`, `f.${PKEY_COL}`);
+  const union = groups
+    .map((g) => {
+      const cols = [...projectAll(plan, g, (c) => `f.${colAlias(indexOf(plan, c))}`), ...hidden];
+      const join = needFilesTable ? ` JOIN ${filesTable} f ON f.path = d.${FILE_COL}` : '';
+      return `SELECT ${selectList(cols)} FROM ${readParquet(g.files.map((f) => f.absPath), needFile)} d${join}`;
+    })
+    .join('\nUNION ALL\n');
+  let sql = `SELECT ${outerSelect(plan, 'u')} FROM (\n${union}\n) u`;
+  if (hasDeletes) sql += `\nANTI JOIN ${delTable} x ON x.path = u.${FILE_COL} AND x.pos = u.${ROW_COL}`;
+  for (const [k, eq] of eqs.entries()) {
+    // spec "Scan Planning": applies to older data files (data sequence number strictly less) of
+    // the same partition, or of every partition when the delete's spec is unpartitioned; a NULL
+    // in a delete row matches NULL
+    const on = eq.columns.map((c) => `u.${colAlias(indexOf(plan, c))} IS NOT DISTINCT FROM e.${colAlias(indexOf(plan, c))}`);
+    on.push(`u.${SEQ_COL} < e.${SEQ_COL}`, `(e.${PKEY_COL} IS NULL OR e.${PKEY_COL} = u.${PKEY_COL})`);
+    sql += `\nANTI JOIN ${ident(`${prefix}_eq${k}`)} e ON ${on.join(' AND ')}`;
+  }
   if (!opts.ordered) return { sql, drop };
   // ORDER BY may name columns of the FROM clause that the SELECT list does not show
-  return { sql, drop, orderBy: `ORDER BY f.${ident(IDX_COL)}, d.${ident(ROW_COL)}` };
+  return { sql, drop, orderBy: `ORDER BY u.${IDX_COL}, u.${ROW_COL}` };
+}
+
+function indexOf(plan: ScanPlan, column: string): number {
+  const i = plan.schema.fields.findIndex((f) => f.name === column);
+  if (i < 0) throw new LakeError('corrupt', `${plan.format}: column ${column} is not in the schema`);
+  return i;
 }
 
 async function createFilesTable(conn: DuckDBConnection, plan: ScanPlan, table: string): Promise<void> {
-  const cols = plan.constantColumns.map((c) => {
+  const columns = [...plan.constantColumns.map((c) => ({ c, kind: 'constant' as const })), ...(plan.fallbackColumns ?? []).map((c) => ({ c, kind: 'fallback' as const }))];
+  const cols = columns.map(({ c, kind }) => {
     const field = plan.schema.fields.find((f) => f.name === c);
-    if (!field) throw new LakeError('corrupt', `${plan.format}: partition column ${c} is not in the schema`);
-    return { name: c, type: duckType(field.type, plan.format, c) };
+    if (!field) throw new LakeError('corrupt', `${plan.format}: column ${c} of the file metadata is not in the schema`);
+    return { name: c, kind, type: duckType(field.type, plan.format, c) };
   });
-  const defs = [`path VARCHAR PRIMARY KEY`, `${ident(IDX_COL)} INTEGER`, ...cols.map((c) => `${ident(c.name)} ${c.type}`)];
+  const defs = [`path VARCHAR PRIMARY KEY`, `${IDX_COL} INTEGER`, `${SEQ_COL} BIGINT`, `${PKEY_COL} VARCHAR`, ...cols.map((c) => `${colAlias(indexOf(plan, c.name))} ${c.type}`)];
   await conn.run(`CREATE TABLE ${table} (${defs.join(', ')})`);
   for (let i = 0; i < plan.files.length; i += INSERT_BATCH) {
-    const rows = plan.files
-      .slice(i, i + INSERT_BATCH)
-      .map((f, j) => `(${[str(f.absPath), String(i + j), ...cols.map((c) => f.constants[c.name] ?? 'NULL')].join(', ')})`);
+    const rows = plan.files.slice(i, i + INSERT_BATCH).map((f, j) => {
+      const values = [str(f.absPath), String(i + j), f.sequenceNumber ?? 'NULL', f.partitionKey === undefined ? 'NULL' : str(f.partitionKey)];
+      for (const c of cols) values.push((c.kind === 'constant' ? f.constants[c.name] : f.fallbacks?.[c.name]) ?? 'NULL');
+      return `(${values.join(', ')})`;
+    });
     await conn.run(`INSERT INTO ${table} VALUES ${rows.join(', ')}`);
   }
 }
@@ -123,6 +187,22 @@ async function createDeleteTable(conn: DuckDBConnection, files: ScanFile[], tabl
   }
 }
 
+/** The rows of one set of equality delete files, projected to the table's types. */
+async function createEqualityTable(conn: DuckDBConnection, plan: ScanPlan, eq: EqualityDeletes, table: string): Promise<void> {
+  const fields = eq.columns.map((c) => plan.schema.fields.find((f) => f.name === c)!);
+  const refs: FileRef[] = eq.files;
+  const groups = await groupBySchema(conn, refs);
+  const groupOf = new Map<string, SchemaGroup>();
+  for (const g of groups) for (const f of g.files) groupOf.set(f.absPath, g);
+  const opts: ProjectOptions = { format: plan.format, match: 'id', alias: 'd', ...(plan.nameMapping ? { nameMapping: plan.nameMapping } : {}) };
+  const parts = eq.files.map((f) => {
+    const cols = projectGroup(fields, groupOf.get(f.absPath)!, opts).map((sql, i) => `${sql} AS ${colAlias(indexOf(plan, eq.columns[i]!))}`);
+    const pkey = f.partitionKey === null ? 'NULL' : str(f.partitionKey);
+    return `SELECT ${cols.join(', ')}, CAST(${f.sequenceNumber} AS BIGINT) AS ${SEQ_COL}, CAST(${pkey} AS VARCHAR) AS ${PKEY_COL} FROM read_parquet(${str(f.absPath)}, hive_partitioning = false) d`;
+  });
+  await conn.run(`CREATE TABLE ${table} AS ${parts.join('\nUNION ALL\n')}`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // preview pages
 
@@ -137,9 +217,10 @@ export interface PageSlice {
 
 /**
  * Which files hold live rows [offset, offset + limit), from row counts alone. Undefined when a
- * file's row count is unknown (then the page needs a full scan).
+ * file's row count is unknown or rows depend on equality deletes (then the page needs a scan).
  */
 export function pageSlices(plan: ScanPlan, offset: number, limit: number): PageSlice[] | undefined {
+  if (plan.equalityDeletes?.length) return undefined;
   const out: PageSlice[] = [];
   let start = 0;
   const end = offset + limit;
@@ -180,24 +261,20 @@ export function livePositions(deleted: readonly number[] | undefined, from: numb
 /** SQL for one page of rows, reading only the files the page touches, in table order. */
 export async function buildPage(conn: DuckDBConnection, plan: ScanPlan, slices: PageSlice[]): Promise<string> {
   if (slices.length === 0) return emptySelect(plan);
-  const { dataFields } = splitColumns(plan);
   const groups = await groupBySchema(conn, slices.map((s) => s.file));
   const groupOf = new Map<string, SchemaGroup>();
   for (const g of groups) for (const f of g.files) groupOf.set(f.absPath, g);
   const parts = slices.map((s) => {
-    const g = groupOf.get(s.file.absPath)!;
-    const consts = plan.constantColumns.map((c) => `${s.file.constants[c] ?? 'NULL'} AS ${ident(c)}`);
-    const positions = livePositions(s.file.deleted, s.from, s.to);
+    const f = s.file;
+    const cols = projectAll(plan, groupOf.get(f.absPath)!, (c, kind) => (kind === 'constant' ? f.constants[c] : f.fallbacks?.[c]) ?? 'NULL');
+    const positions = livePositions(f.deleted, s.from, s.to);
     const first = positions[0]!;
     const last = positions[positions.length - 1]!;
     // a contiguous run is a range; otherwise list the live positions (at most `limit` of them)
     let where = `file_row_number BETWEEN ${first} AND ${last}`;
     if (last - first + 1 !== positions.length) where += ` AND file_row_number IN (${positions.join(', ')})`;
-    const extra = [...consts, `${s.index} AS ${ident(IDX_COL)}`, `file_row_number AS ${ident(ROW_COL)}`];
-    return groupSelect(plan, g, dataFields, extra, readParquet([s.file.absPath], false), where);
+    cols.push(`${s.index} AS ${IDX_COL}`, `file_row_number AS ${ROW_COL}`);
+    return `SELECT ${cols.join(', ')} FROM ${readParquet([f.absPath], false)} d WHERE ${where}`;
   });
-  const cols = plan.schema.fields.map((f) => ident(f.name));
-  let sql = `SELECT ${cols.join(', ') || '1 AS __lakelens_none'} FROM (\n${parts.join('\nUNION ALL\n')}\n) p`;
-  if (plan.rowFilters?.length) sql += `\nWHERE ${plan.rowFilters.map((r) => `(${r})`).join(' AND ')}`;
-  return `${sql}\nORDER BY ${ident(IDX_COL)}, ${ident(ROW_COL)}`;
+  return `SELECT ${outerSelect(plan, 'p')} FROM (\n${parts.join('\nUNION ALL\n')}\n) p\nORDER BY p.${IDX_COL}, p.${ROW_COL}`;
 }

@@ -11,7 +11,7 @@ export type ColumnMatch =
   | 'name'
   /** by the field's physical name (Delta column mapping, name mode) */
   | 'physical'
-  /** by Parquet field id (Delta id mode, Iceberg); physical name when a file has no ids */
+  /** by Parquet field id (Delta id mode, Iceberg); Iceberg falls back to its name mapping */
   | 'id';
 
 export interface ScanFile {
@@ -22,14 +22,29 @@ export interface ScanFile {
   /** Rows physically in the file, when the metadata says. */
   numRecords: number | null;
   /**
-   * Values of top-level columns the file does not store, as typed SQL expressions such as
-   * `CAST('2024-01-01' AS DATE)` (partition values; Iceberg identity partitions and initial
-   * defaults). A column listed in `ScanPlan.constantColumns` is always taken from here, never from
-   * the file; a missing entry is NULL.
+   * Values of top-level columns never read from the file, as typed SQL expressions such as
+   * `CAST('2024-01-01' AS DATE)` (Delta partition values). Columns of `ScanPlan.constantColumns`
+   * come from here; a missing entry is NULL.
    */
   constants: Record<string, string>;
+  /**
+   * Values of top-level columns used only when the file lacks them (Iceberg identity partition
+   * values, spec "Column Projection"), as typed SQL. Columns of `ScanPlan.fallbackColumns`.
+   */
+  fallbacks?: Record<string, string>;
   /** Deleted row positions, ascending (deletion vectors, position deletes). */
   deleted?: number[];
+  /** Data sequence number (Iceberg), for equality deletes. */
+  sequenceNumber?: string;
+  /** Partition identity (spec id and values), for equality deletes. */
+  partitionKey?: string;
+}
+
+/** Equality delete files sharing one set of equality columns (Iceberg). */
+export interface EqualityDeletes {
+  /** Top-level table columns compared (by the delete files' field ids). */
+  columns: string[];
+  files: { path: string; absPath: string; sequenceNumber: string; /** null: unpartitioned spec, applies to every partition */ partitionKey: string | null }[];
 }
 
 export interface ScanPlan {
@@ -38,14 +53,14 @@ export interface ScanPlan {
   /** The table schema in force at this version: the columns and types of the result. */
   schema: StructType;
   match: ColumnMatch;
+  /** Iceberg `schema.name-mapping.default` (field id → names), for files without field ids. */
+  nameMapping?: Map<number, string[]>;
   /** Top-level columns whose values come from `ScanFile.constants`. */
   constantColumns: string[];
+  /** Top-level columns taken from `ScanFile.fallbacks` when a file lacks them. */
+  fallbackColumns?: string[];
   files: ScanFile[];
   /** Rows the result holds, when known without reading data (records minus deletes). */
   numRows: number | null;
-  /**
-   * Extra SQL filters that remove deleted rows and need row data (Iceberg equality deletes).
-   * Each is a boolean expression over the result's columns and the hidden file columns.
-   */
-  rowFilters?: string[];
+  equalityDeletes?: EqualityDeletes[];
 }
