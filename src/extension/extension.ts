@@ -9,6 +9,7 @@ import { Ctx } from './ctx';
 import { TableDecorations } from './decorations';
 import { registerDocuments } from './documents';
 import { Log } from './log';
+import { disposeEngine } from './engine';
 import { createPanels } from './panels';
 import { Registry } from './registry';
 import { settings } from './config';
@@ -21,7 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const registry = new Registry(log);
   const tree = new TablesProvider(registry, log, context.extensionUri, () => settings().historyPageSize);
   const view = vscode.window.createTreeView<Node>('lakelens.tables', { treeDataProvider: tree, showCollapseAll: true });
-  const pc = { extensionUri: context.extensionUri, log, registry };
+  const pc = { extensionUri: context.extensionUri, log, registry, state: context.workspaceState };
   const { panels, exportVersion } = createPanels(pc, tree);
   const ctx = new Ctx(context, log, registry, tree, view, panels, exportVersion);
   context.subscriptions.push(
@@ -41,4 +42,6 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info(`activated in ${Date.now() - t0} ms`);
 }
 
-export function deactivate(): void {}
+export function deactivate(): Promise<void> {
+  return disposeEngine();
+}
