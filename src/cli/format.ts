@@ -1,6 +1,7 @@
 /**
  * Human-readable output of the CLI (the `--json` output is the model serialised as is).
  */
+import type { HudiSnapshot } from '../core/hudi/snapshot';
 import type { IcebergSnapshot } from '../core/iceberg/snapshot';
 import type { DataType, Field, HistoryPage, Snapshot } from '../core/model';
 import { typeToString } from '../core/model';
@@ -21,7 +22,7 @@ export function formatHistory(h: HistoryPage): string {
   const rows = h.versions.map((v) => [
     String(v.version),
     isoTime(v.timestamp),
-    v.operation ?? '-',
+    `${v.operation ?? v.action ?? '-'}${v.state === 'pending' ? ` (${v.action}, pending)` : ''}`,
     `+${v.addedFiles}/-${v.removedFiles}`,
     v.engineInfo ?? '',
   ]);
@@ -73,6 +74,7 @@ export function formatSnapshot(s: Snapshot, showFiles: boolean): string {
     `tombstones:  ${s.tombstones.length}`,
   );
   if (s.format === 'iceberg') lines.push(...icebergLines(s as IcebergSnapshot));
+  if (s.format === 'hudi') lines.push(...hudiLines(s as HudiSnapshot));
   for (const n of s.notes) lines.push(`note:        ${n}`);
   if (showFiles && s.files.length) {
     lines.push('', table(['PATH', 'SIZE', 'RECORDS', 'PARTITION'], s.files.map((f) => [f.path, bytes(f.size), f.numRecords === null ? '-' : String(f.numRecords), Object.entries(f.partitionValues).map(([k, v]) => `${k}=${String(v)}`).join(',')])));
@@ -85,5 +87,18 @@ function icebergLines(s: IcebergSnapshot): string[] {
   const out = [`iceberg:     format v${s.formatVersion}, ${s.operation ?? 'no snapshot'}${s.snapshotId ? `, sequence ${s.sequenceNumber}, parent ${s.parentId ?? '-'}` : ''}`];
   if (s.numDeleteFiles) out.push(`deletes:     ${s.numDeleteFiles} file(s): ${s.numPositionDeletes} position deletes (${s.numDeletionVectors} deletion vectors), ${s.numEqualityDeletes} equality deletes`);
   if (s.locationMapping) out.push(`location:    ${s.locationMapping.from} → ${s.locationMapping.to}`);
+  return out;
+}
+
+/** Hudi specifics: table type and versions, keys, whether the files are the full snapshot. */
+function hudiLines(s: HudiSnapshot): string[] {
+  const out = [
+    `hudi:        ${s.tableType}, table version ${s.tableVersion}, timeline layout ${s.timelineLayoutVersion}${s.action ? `; ${s.action}${s.operation ? ` ${s.operation}` : ''}` : ''}`,
+    `keys:        ${s.recordKeyFields.join(', ') || '-'}${s.populateMetaFields ? '' : ' (meta fields not populated)'}`,
+  ];
+  if (s.tableType === 'MERGE_ON_READ') {
+    out.push(`view:        ${s.readOptimized ? `read-optimized (base files only; ${s.numLogFiles} log file(s), ${bytes(s.logBytes)} not merged)` : 'full snapshot (no log files to merge)'}`);
+  }
+  out.push(`history:     from ${s.earliestInstant ?? '-'}${s.pendingCompactions ? `; ${s.pendingCompactions} compaction(s) pending` : ''}; instant times at UTC${s.instantTimeZone}`);
   return out;
 }

@@ -4,6 +4,7 @@
  */
 import { DeltaTable } from './delta/table';
 import { LakeError } from './errors';
+import { HudiTable } from './hudi/table';
 import { IcebergTable } from './iceberg/table';
 import type { HistoryPage, SchemaVersion, Snapshot, TableFormat, VersionChanges, VersionId, VersionSelector } from './model';
 import type { Storage } from './storage';
@@ -35,6 +36,8 @@ export async function openTable(storage: Storage, format?: TableFormat): Promise
       return new DeltaTable(storage);
     case 'iceberg':
       return new IcebergTable(storage);
+    case 'hudi':
+      return new HudiTable(storage);
     default:
       throw new LakeError('unsupported', `${chosen} tables are not supported yet`, storage.root);
   }
