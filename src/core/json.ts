@@ -4,7 +4,8 @@
  * slower parser that turns unsafe integer literals into BigInt. Everything else uses JSON.parse.
  */
 
-const LONG_DIGITS = /\d{16}/;
+/** A run of 16+ digits: the only way JSON text can hold an integer beyond 2^53. */
+export const LONG_DIGITS = /\d{16}/;
 const MAX_DEPTH = 512;
 
 /** Parses JSON; integers beyond ±(2^53−1) become BigInt. Throws SyntaxError on bad input. */

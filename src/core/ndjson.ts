@@ -4,13 +4,15 @@
  * file and line: a commit is atomic, so a torn line means a damaged file, not a shorter commit.
  */
 import { LakeError } from './errors';
-import { parseJson } from './json';
+import { LONG_DIGITS, parseJson } from './json';
 
 const decoder = new TextDecoder();
 
 /** Calls `onLine` with each parsed non-empty line of `bytes`. */
 export function forEachJsonLine(bytes: Uint8Array, file: string, prefix: string, onLine: (value: unknown, line: number) => void): void {
   const text = decoder.decode(bytes);
+  // one scan of the whole text decides whether any line can hold an int64 beyond 2^53
+  const exact = LONG_DIGITS.test(text);
   let start = 0;
   let lineNo = 0;
   while (start <= text.length) {
@@ -22,7 +24,7 @@ export function forEachJsonLine(bytes: Uint8Array, file: string, prefix: string,
     if (line === '') continue;
     let value: unknown;
     try {
-      value = parseJson(line);
+      value = exact ? parseJson(line) : JSON.parse(line);
     } catch (err) {
       throw new LakeError('corrupt', `${prefix}: invalid JSON on line ${lineNo}: ${(err as Error).message}`, file, { cause: err });
     }

@@ -100,7 +100,7 @@ export interface Action {
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
+export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
 }
 
@@ -158,7 +158,7 @@ function optStrMapNonNull(v: unknown, what: string, file: string): Record<string
   return out;
 }
 
-function dv(v: unknown, file: string): DvDescriptor | undefined {
+export function dv(v: unknown, file: string): DvDescriptor | undefined {
   if (!isObj(v)) return undefined;
   // checkpoints store a null DV as a struct of nulls
   if (v.storageType === null || v.storageType === undefined) return undefined;
@@ -247,14 +247,14 @@ export function toProtocol(v: Obj, file: string): ProtocolAction {
   return p;
 }
 
-function toTxn(v: Obj, file: string): TxnAction {
+export function toTxn(v: Obj, file: string): TxnAction {
   const t: TxnAction = { appId: str(v.appId, 'txn.appId', file), version: optInt64(v.version) ?? 0 };
   const lu = optInt(v.lastUpdated, 'txn.lastUpdated', file);
   if (lu !== undefined) t.lastUpdated = lu;
   return t;
 }
 
-function toDomainMetadata(v: Obj, file: string): DomainMetadataAction {
+export function toDomainMetadata(v: Obj, file: string): DomainMetadataAction {
   return {
     domain: str(v.domain, 'domainMetadata.domain', file),
     configuration: optStr(v.configuration) ?? '',

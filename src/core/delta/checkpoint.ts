@@ -7,12 +7,12 @@
 import { LakeError } from '../errors';
 import { bufferOf, readParquetRows } from '../parquet';
 import { type Storage, baseName } from '../storage';
-import { type Action, toAction } from './actions';
-import { parseJsonActions } from './commit';
+import { isObj } from './actions';
+import { parseRawActions } from './commit';
 import { LOG_DIR } from './logPath';
 
 /** The non-null key field that tells which action a checkpoint row holds. */
-const ROW_KEYS: [keyof Action, string][] = [
+const ROW_KEYS: [string, string][] = [
   ['add', 'path'],
   ['remove', 'path'],
   ['metaData', 'id'],
@@ -22,19 +22,18 @@ const ROW_KEYS: [keyof Action, string][] = [
   ['sidecar', 'path'],
   ['checkpointMetadata', 'version'],
 ];
-const COLUMNS = ROW_KEYS.map(([k]) => k as string);
+const COLUMNS = ROW_KEYS.map(([k]) => k);
 
-/** Actions of one checkpoint Parquet file (a classic checkpoint, one part, or a sidecar). */
-export async function readParquetActions(storage: Storage, path: string): Promise<Action[]> {
+/** Raw actions of one checkpoint Parquet file (a classic checkpoint, one part, or a sidecar). */
+export async function readParquetActions(storage: Storage, path: string): Promise<Record<string, unknown>[]> {
   const bytes = await storage.read(path);
   const rows = await readParquetRows(bufferOf(bytes), path, COLUMNS);
-  const out: Action[] = [];
+  const out: Record<string, unknown>[] = [];
   for (const row of rows) {
     for (const [key, field] of ROW_KEYS) {
       const v = row[key] as Record<string, unknown> | null | undefined;
       if (v && v[field] !== null && v[field] !== undefined) {
-        const a = toAction({ [key]: normalizeParquetValue(v) }, path);
-        if (a) out.push(a);
+        out.push({ [key]: normalizeParquetValue(v) });
         break;
       }
     }
@@ -62,19 +61,21 @@ export interface CheckpointRef {
 }
 
 /**
- * All actions of a checkpoint, sidecars included. Errors name the checkpoint file and say whether
- * the checkpoint itself or a sidecar it references is at fault.
+ * All raw actions of a checkpoint, sidecars included (replay validates them). Errors name the
+ * checkpoint file and say whether the checkpoint itself or a sidecar it references is at fault.
  */
-export async function readCheckpoint(storage: Storage, cp: CheckpointRef): Promise<Action[]> {
-  const out: Action[] = [];
+export async function readCheckpoint(storage: Storage, cp: CheckpointRef): Promise<unknown[]> {
+  const out: unknown[] = [];
   for (const path of cp.paths) {
-    const actions = path.endsWith('.json') ? parseJsonActions(await storage.read(path), path) : await readParquetActions(storage, path);
-    for (const a of actions) {
-      if (a.sidecar) {
+    const actions = path.endsWith('.json') ? parseRawActions(await storage.read(path), path) : await readParquetActions(storage, path);
+    for (const raw of actions) {
+      const sc = isObj(raw) ? raw.sidecar : undefined;
+      if (isObj(sc)) {
+        if (typeof sc.path !== 'string') throw new LakeError('corrupt', 'delta: sidecar.path is missing or not a string', path);
         // sidecars must live in _delta_log/_sidecars; only the file name is meaningful
-        const name = baseName(safeDecode(a.sidecar.path));
+        const name = baseName(safeDecode(sc.path));
         const sidecarPath = `${LOG_DIR}/_sidecars/${name}`;
-        let sidecar: Action[];
+        let sidecar: Record<string, unknown>[];
         try {
           sidecar = await readParquetActions(storage, sidecarPath);
         } catch (err) {
@@ -84,7 +85,7 @@ export async function readCheckpoint(storage: Storage, cp: CheckpointRef): Promi
           throw err;
         }
         for (const s of sidecar) if (s.add || s.remove) out.push(s);
-      } else out.push(a);
+      } else out.push(raw);
     }
   }
   return out;

@@ -19,3 +19,10 @@ export function parseJsonActions(bytes: Uint8Array, path: string): Action[] {
   });
   return out;
 }
+
+/** Lines of an NDJSON log file as parsed, unvalidated: replay normalises only what survives. */
+export function parseRawActions(bytes: Uint8Array, path: string): unknown[] {
+  const out: unknown[] = [];
+  forEachJsonLine(bytes, path, 'delta', (value) => out.push(value));
+  return out;
+}

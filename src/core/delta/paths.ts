@@ -26,11 +26,15 @@ function normalizeRelative(p: string): string {
   return out.join('/');
 }
 
+const NEEDS_WORK = /[%:]|^[./]|\/\.|\/\/|\/$/;
+
 /**
  * Canonical path of a file named in the log. `rootAbs` is the table root as an absolute local path
  * (POSIX separators), used to turn absolute paths that point inside the table into relative ones.
  */
 export function canonicalDeltaPath(raw: string, rootAbs: string): string {
+  // the common case, a plain relative path, needs no work
+  if (!NEEDS_WORK.test(raw)) return raw;
   let p = raw;
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(p);
   if (scheme) {

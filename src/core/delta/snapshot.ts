@@ -3,7 +3,7 @@
  * protocol, metadata, app transactions and domain metadata.
  */
 import { LakeError } from '../errors';
-import type { DataFile, Int64, Snapshot, StructType, Tombstone } from '../model';
+import type { DataFile, Int64, PartitionValue, Snapshot, StructType, Tombstone } from '../model';
 import type { DomainMetadataAction, MetadataAction, ProtocolAction, TxnAction } from './actions';
 import { toModelDv } from './deletionVector';
 import { checkReaderProtocol } from './features';
@@ -57,6 +57,19 @@ export function buildSnapshot(inp: BuildInput): DeltaSnapshot {
   const physToLogical = physicalToLogical(schema);
   const partitionColumns = md.partitionColumns;
 
+  // files of one partition share one frozen partition-values object: 1M files in 1,000
+  // partitions cost 1,000 typed objects, not 1M
+  const pvCache = new Map<string, Readonly<Record<string, PartitionValue>>>();
+  const typedValues = (values: Record<string, string | null>, source: string) => {
+    let key = '';
+    for (const k in values) key += `${k}\u0001${values[k] ?? '\u0002'}\u0000`;
+    let v = pvCache.get(key);
+    if (!v) {
+      v = Object.freeze(typePartitionValues(values, partitionColumns, schema, physToLogical, source));
+      pvCache.set(key, v);
+    }
+    return v as Record<string, PartitionValue>;
+  };
   let sizeBytes = 0;
   let numRecords: number | null = 0;
   let numDeleted = 0;
@@ -68,7 +81,7 @@ export function buildSnapshot(inp: BuildInput): DeltaSnapshot {
       path,
       size: add.size,
       numRecords: n,
-      partitionValues: typePartitionValues(add.partitionValues, partitionColumns, schema, physToLogical, source),
+      partitionValues: typedValues(add.partitionValues, source),
       modificationTime: add.modificationTime,
       deletionVector: add.deletionVector ? toModelDv(add.deletionVector, rootAbs, source) : null,
     };
@@ -91,7 +104,7 @@ export function buildSnapshot(inp: BuildInput): DeltaSnapshot {
       size: remove.size ?? null,
       dataChange: remove.dataChange,
     };
-    if (remove.partitionValues) t.partitionValues = typePartitionValues(remove.partitionValues, partitionColumns, schema, physToLogical, source);
+    if (remove.partitionValues) t.partitionValues = typedValues(remove.partitionValues, source);
     if (remove.deletionVector) t.deletionVector = toModelDv(remove.deletionVector, rootAbs, source);
     return t;
   });

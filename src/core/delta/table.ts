@@ -13,7 +13,7 @@ import { numRecordsOf } from './stats';
 import { type Storage, readText } from '../storage';
 import type { Action } from './actions';
 import { readCheckpoint } from './checkpoint';
-import { parseJsonActions } from './commit';
+import { parseJsonActions, parseRawActions } from './commit';
 import { hasReaderFeature } from './features';
 import { LOG_DIR, commitPath } from './logPath';
 import { type DeltaLog, type LogSegment, earliestReconstructable, listDeltaLog, segmentsFor } from './logSegment';
@@ -111,14 +111,14 @@ export class DeltaTable {
 
   private async load(seg: LogSegment, log: DeltaLog, signal?: AbortSignal): Promise<DeltaSnapshot> {
     const replay = new Replay(this.rootAbs);
-    const commits = await this.readCommits(seg.commits, signal);
+    const commits = await this.readRawCommits(seg.commits, signal);
     for (let i = commits.length - 1; i >= 0; i--) replay.apply(commits[i]!, seg.commits[i]!.path);
     let cpInfo: { version: number; variant: string; path: string } | undefined;
     if (seg.checkpoint) {
       checkAborted(signal);
       const cp = seg.checkpoint;
       cpInfo = { version: cp.version, variant: cp.variant, path: cp.paths[0]! };
-      let actions: Action[];
+      let actions: unknown[];
       try {
         actions = await readCheckpoint(this.storage, cp);
       } catch (err) {
@@ -134,7 +134,7 @@ export class DeltaTable {
     const last = seg.commits.at(-1);
     let head: CommitHead;
     if (last && last.version === seg.version) {
-      const ci = commits.at(-1)!.find((a) => a.commitInfo)?.commitInfo;
+      const ci = commitInfoOf(commits.at(-1)!);
       head = { version: seg.version, timestamp: await this.timestampFrom(ci, last.path), ...(ci ? { commitInfo: ci } : {}) };
     } else head = await this.commitHead(seg.version, log);
 
@@ -158,6 +158,18 @@ export class DeltaTable {
       );
     }
     return snap;
+  }
+
+  /** Raw actions of commit files, read in parallel batches, in order. */
+  private async readRawCommits(commits: { version: number; path: string }[], signal?: AbortSignal): Promise<unknown[][]> {
+    const out: unknown[][] = new Array(commits.length);
+    for (let i = 0; i < commits.length; i += PARALLEL_READS) {
+      checkAborted(signal);
+      const batch = commits.slice(i, i + PARALLEL_READS);
+      const parsed = await Promise.all(batch.map(async (c) => parseRawActions(await this.storage.read(c.path), c.path)));
+      parsed.forEach((p, j) => (out[i + j] = p));
+    }
+    return out;
   }
 
   /** Reads commit files in parallel batches, keeping order. */
@@ -447,6 +459,15 @@ class CheckpointError extends Error {
   constructor(override readonly cause: unknown) {
     super('checkpoint unreadable');
   }
+}
+
+/** The commitInfo of a raw commit, if any. */
+function commitInfoOf(actions: unknown[]): Record<string, unknown> | undefined {
+  for (const a of actions) {
+    const ci = (a as { commitInfo?: unknown } | null)?.commitInfo;
+    if (ci && typeof ci === 'object' && !Array.isArray(ci)) return ci as Record<string, unknown>;
+  }
+  return undefined;
 }
 
 function objectOf(v: unknown): Record<string, unknown> {
