@@ -14,7 +14,7 @@ import type { TableEntry } from '../registry';
 import type { TablesProvider } from '../tree/provider';
 import { exportWithDialog } from './exportFile';
 import { type HostedPanel, type PanelContext, showPanel, tableRef } from './panelHost';
-import { type RowDiffResult, diffRows } from './rowDiff';
+import { type RowDiffResult, diffChangedFiles, diffRows } from '../../query/rowDiff';
 import { versionId, versionItem } from './versions';
 
 /** A snapshot's version as the views list it (from the loaded history when there). */
@@ -57,7 +57,7 @@ export function openTimeTravel(pc: PanelContext, tree: TablesProvider, entry: Ta
   };
   const setup = (h: HostedPanel) => {
     const snaps = new Map<number, Snapshot>();
-    const diffs = new Map<number, Promise<RowDiffResult>>();
+    const diffs = new Map<number, Promise<RowDiffResult & { method: 'files' | 'rows' }>>();
     let seq = 0;
     let ac = new AbortController();
     const fresh = () => {
@@ -86,14 +86,20 @@ export function openTimeTravel(pc: PanelContext, tree: TablesProvider, entry: Ta
       const page = await q.preview(snapOf(token), offset, Math.min(limit, 1000), ac.signal);
       return { rows: page.rows as Row[], offset };
     });
-    const diffFor = (token: number): Promise<RowDiffResult> => {
+    const diffFor = (token: number): Promise<RowDiffResult & { method: 'files' | 'rows' }> => {
       let d = diffs.get(token);
       if (!d) {
         d = (async () => {
           const snap = snapOf(token);
           const prev = await previousVersion(entry, tree, snap);
           const q = await tableQuery(entry);
-          return diffRows(q, prev === undefined ? undefined : await entry.snapshot({ version: prev }, ac.signal), snap, ac.signal);
+          const older = prev === undefined ? undefined : await entry.snapshot({ version: prev }, ac.signal);
+          const table = await entry.table();
+          if (older && entry.format === 'delta' && table.changes && Number(prev) === Number(snap.version) - 1) {
+            const byFiles = await diffChangedFiles(q, older, snap, await table.changes(snap.version, ac.signal), ac.signal);
+            if (byFiles) return { ...byFiles, method: 'files' as const };
+          }
+          return { ...(await diffRows(q, older, snap, ac.signal)), method: 'rows' as const };
         })();
         d.catch(() => diffs.delete(token));
         diffs.set(token, d);
@@ -105,7 +111,8 @@ export function openTimeTravel(pc: PanelContext, tree: TablesProvider, entry: Ta
       const prev = await previousVersion(entry, tree, snap);
       const d = await diffFor(token);
       const against = prev === undefined ? null : itemFor(entry, tree, await entry.snapshot({ version: prev }));
-      const method = `rows compared as multisets on ${d.columns.length} shared column${d.columns.length === 1 ? '' : 's'}${d.skipped.length ? ` (not compared: ${d.skipped.join(', ')})` : ''}`;
+      const how = d.method === 'files' ? 'rows of the files this commit added and removed' : 'all rows of both versions';
+      const method = `${how}, compared as multisets on ${d.columns.length} shared column${d.columns.length === 1 ? '' : 's'}${d.skipped.length ? ` (not compared: ${d.skipped.join(', ')})` : ''}`;
       return { against, added: d.added.length, removed: d.removed.length, method };
     });
     h.endpoint.on(DiffRows, async ({ token, kind, offset, limit }) => {

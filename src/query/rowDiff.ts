@@ -3,10 +3,10 @@
  * removed and one added). Both versions are read through the engine and compared on the columns
  * they share; bounded so a huge table is refused rather than exhausting memory.
  */
-import { LakeError, checkAborted } from '../../core/errors';
-import type { Snapshot } from '../../core/model';
-import type { TableQuery } from '../../query/engine';
-import type { Column, Row } from '../../protocol/rows';
+import { LakeError, checkAborted } from '../core/errors';
+import type { DataFile, Snapshot, VersionChanges } from '../core/model';
+import type { TableQuery } from './engine';
+import type { Column, Row } from '../protocol/rows';
 
 export const MAX_DIFF_ROWS = 500_000;
 
@@ -66,4 +66,25 @@ export async function diffRows(q: TableQuery, older: Snapshot | undefined, newer
     }
   }
   return { columns: shared, added, removed, skipped: [...new Set(skipped)] };
+}
+
+/**
+ * Delta: the rows of the logical files a commit added against those it removed (each with the
+ * deletion vector it carried), so a one-file append to a billion-row table reads one file. Returns
+ * undefined when the commit's removes lack what is needed (partition values on a partitioned table).
+ */
+export async function diffChangedFiles(q: TableQuery, older: Snapshot, newer: Snapshot, ch: VersionChanges, signal: AbortSignal): Promise<RowDiffResult | undefined> {
+  if (newer.partitionColumns.length > 0 && ch.removed.some((t) => !t.partitionValues)) return undefined;
+  const part = (snap: Snapshot, tag: string, files: DataFile[]): Snapshot => ({
+    ...snap,
+    version: `${String(newer.version)}:${tag}` as unknown as Snapshot['version'],
+    files,
+    numFiles: files.length,
+    sizeBytes: files.reduce((a, f) => a + f.size, 0),
+    numRecords: null,
+    tombstones: [],
+  });
+  const removed: DataFile[] = ch.removed.map((t) => ({ path: t.path, size: t.size ?? 0, numRecords: null, partitionValues: t.partitionValues ?? {}, deletionVector: t.deletionVector ?? null }));
+  if (ch.added.length === 0 && removed.length === 0) return { columns: [], added: [], removed: [], skipped: [] };
+  return diffRows(q, part(older, 'removed', removed), part(newer, 'added', ch.added), signal);
 }
