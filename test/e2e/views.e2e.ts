@@ -166,8 +166,8 @@ describeWorkbench('views', { workspace }, (ctx, it) => {
     // defaults: previous vs latest, which did not rename; pick v1 → v2
     await v.locator('.notice, .chip').first().waitFor({ timeout: 30_000 });
     const [from, to] = [v.locator('vscode-single-select').nth(0), v.locator('vscode-single-select').nth(1)];
-    await from.evaluate((el: HTMLElement & { value: string }) => { el.value = '1'; el.dispatchEvent(new Event('change')); });
-    await to.evaluate((el: HTMLElement & { value: string }) => { el.value = '2'; el.dispatchEvent(new Event('change')); });
+    await from.evaluate((el: { value: string; dispatchEvent(e: Event): boolean }) => { el.value = '1'; el.dispatchEvent(new Event('change')); });
+    await to.evaluate((el: { value: string; dispatchEvent(e: Event): boolean }) => { el.value = '2'; el.dispatchEvent(new Event('change')); });
     await v.locator('.chip.changed', { hasText: '1 renamed' }).waitFor({ timeout: 30_000 });
     await v.locator('tr.changed td.change', { hasText: 'renamed from int' }).waitFor();
     await v.locator('tr.changed button.link', { hasText: 'history' }).click();
@@ -198,7 +198,7 @@ describeWorkbench('views', { workspace }, (ctx, it) => {
     await v.locator('.grid-head .col-name', { hasText: HOSTILE.column }).waitFor();
     await v.locator('.grid-cell .empty').first().waitFor();
     // scripts in the frame: ours (from dist/webviews) and VS Code's own; none from table data
-    const scripts = await v.locator('script').evaluateAll((els) => els.map((e) => `${(e as HTMLScriptElement).src} ${e.textContent ?? ''}`));
+    const scripts = await v.locator('script').evaluateAll((els) => els.map((e) => `${(e as unknown as { src: string }).src} ${e.textContent ?? ''}`));
     assert.ok(scripts.some((x) => /dist\/webviews\/timeTravel\.js/.test(x)), scripts.join('\n'));
     assert.ok(!scripts.some((x) => /alert\(/.test(x)), `a script from table data: ${scripts.join('\n')}`);
     assert.equal(await v.locator('img, svg[onload], b[onmouseover]').count(), 0, 'no element built from table data');
