@@ -102,12 +102,11 @@ function checkBinaries(dir) {
   const entry = path.join(dir, 'cs', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
   const nv = run(node, ['--version'], { quiet: true }).trim();
   if (nv !== `v${NODE24_VERSION}`) throw new Error(`Node 24 check: expected v${NODE24_VERSION}, got ${nv}`);
-  const env = toolEnv(path.join(dir, 'check-home'));
+  const env = toolEnv();
   const out = run(node, [entry, '--version'], { quiet: true, env });
   // e.g. "4.139.1 53c2f32… with Code 1.139.1", possibly after an info line
   const cv = out.split('\n').find((l) => l.startsWith(`${CODE_SERVER_VERSION} `));
   if (!cv) throw new Error(`code-server check: expected ${CODE_SERVER_VERSION}, got ${out}`);
-  fs.rmSync(path.join(dir, 'check-home'), { recursive: true, force: true });
   return { node: nv, codeServer: cv.trim() };
 }
 
@@ -175,7 +174,7 @@ export async function ensureCodeServer() {
     const stage = `${INSTALL_DIR}.partial-${process.pid}`;
     fs.mkdirSync(path.join(stage, 'node'), { recursive: true });
     fs.mkdirSync(path.join(stage, 'cs'), { recursive: true });
-    const env = toolEnv(path.join(stage, 'install-home'), { npm_config_cache: path.join(CACHE, 'npm-cache') });
+    const env = toolEnv(undefined, { npm_config_cache: path.join(CACHE, 'npm-cache') });
     delete env.npm_config_nodedir; // set again below, for the Node 24 headers
     const npm = (args, cwd, extraEnv = {}) => {
       for (let attempt = 1; ; attempt++) {
@@ -202,7 +201,6 @@ export async function ensureCodeServer() {
       });
     });
     const versions = checkBinaries(stage);
-    fs.rmSync(path.join(stage, 'install-home'), { recursive: true, force: true });
     fs.writeFileSync(path.join(stage, 'installed.json'), JSON.stringify({ ...versions, installedAt: new Date().toISOString() }, null, 2) + '\n');
     fs.rmSync(INSTALL_DIR, { recursive: true, force: true }); // an incomplete leftover
     fs.renameSync(stage, INSTALL_DIR);
