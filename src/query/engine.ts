@@ -19,6 +19,7 @@ import { type Relation, buildPage, buildRelation, pageSlices } from './relation'
 import { type ColumnInfo, type Row, chunkRows, columnsOf } from './rows';
 import { firstLine, prepareReadOnly } from './sandbox';
 import type { ScanPlan } from './scanPlan';
+import { strList } from './sql';
 import { exportRows, type ExportFormat } from './export';
 
 export type { EngineOptions } from './instances';
@@ -129,6 +130,7 @@ export class TableQuery {
     if (!Number.isSafeInteger(limit) || limit < 0 || limit > MAX_PAGE) throw new LakeError('invalid-argument', `limit must be an integer between 0 and ${MAX_PAGE}, got ${limit}`);
     const plan = await this.plan(snap, signal);
     checkAborted(signal);
+    if (!plan.equalityDeletes?.length && plan.files.some((f) => f.numRecords === null)) await this.fillRowCounts(plan, signal);
     const slices = pageSlices(plan, offset, limit);
     return this.withEntry(async (entry) =>
       withConnection(entry.instance, signal, async (conn) => {
@@ -164,6 +166,33 @@ export class TableQuery {
         }
       }),
     );
+  }
+
+  /**
+   * Row counts from the Parquet footers for files whose metadata has none (Delta tables written
+   * without stats), so pages can still be cut by counts instead of sorting the whole table.
+   * Updates the cached plan once.
+   */
+  private async fillRowCounts(plan: ScanPlan, signal?: AbortSignal): Promise<void> {
+    const unknown = plan.files.filter((f) => f.numRecords === null);
+    await verifyFiles(this.storage, unknown);
+    const rows = await this.withEntry((entry) =>
+      withConnection(entry.instance, signal, async (conn) => {
+        try {
+          return (await conn.runAndReadAll(`SELECT file_name, num_rows FROM parquet_file_metadata(${strList(unknown.map((f) => f.absPath))})`)).getRowsJS();
+        } catch (err) {
+          throw mapQueryError(err, plan, signal);
+        }
+      }),
+    );
+    const counts = new Map(rows.map((r) => [String(r[0]), Number(r[1])]));
+    for (const f of unknown) {
+      const n = counts.get(f.absPath);
+      if (n === undefined || !Number.isSafeInteger(n)) throw new LakeError('corrupt', 'data file has no row count in its Parquet footer', f.path);
+      if (f.deleted && f.deleted.length > 0 && f.deleted[f.deleted.length - 1]! >= n) throw new LakeError('corrupt', `deletion vector deletes row ${f.deleted[f.deleted.length - 1]} but the file has ${n} rows`, f.path);
+      f.numRecords = n;
+    }
+    plan.numRows = plan.files.reduce((sum, f) => sum + f.numRecords! - (f.deleted?.length ?? 0), 0);
   }
 
   /**

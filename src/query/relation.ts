@@ -87,23 +87,31 @@ function projectAll(plan: ScanPlan, group: SchemaGroup, valueOf: (column: string
   return plan.schema.fields.map((f, i) => `${constants.has(f.name) ? valueOf(f.name, 'constant') : projected.get(f)!} AS ${colAlias(i)}`);
 }
 
+/** Beyond this many separate reads, per-file values come from a joined table instead. */
+const MAX_INLINE_READS = 64;
+
 /**
  * The whole table at the plan's version. Creates helper tables `<prefix>_files`, `<prefix>_del`
  * and `<prefix>_eq<k>` on `conn` as the plan needs them; `drop` removes them.
+ *
+ * Two shapes, same result. Usually the files split into few reads that agree on schema and on
+ * every per-file value (partition values, sequence numbers), and each file with deletes is read
+ * on its own: values are then inlined as literals and deletes matched on an integer file index.
+ * Otherwise (thousands of partitions, table order wanted) one read per schema joins a files
+ * table on `filename`, which costs a string join per row.
  */
 export async function buildRelation(conn: DuckDBConnection, plan: ScanPlan, prefix: string, opts: { ordered?: boolean } = {}): Promise<Relation> {
   if (plan.files.length === 0) return { sql: emptySelect(plan), drop: [] };
   const groups = await groupBySchema(conn, plan.files);
   const eqs = plan.equalityDeletes ?? [];
-  const perFile = plan.constantColumns.length > 0 || (plan.fallbackColumns?.length ?? 0) > 0;
-  const needFilesTable = perFile || eqs.length > 0 || opts.ordered === true;
   const hasDeletes = plan.files.some((f) => f.deleted && f.deleted.length > 0);
-  const needFile = needFilesTable || hasDeletes;
+  const index = new Map(plan.files.map((f, i) => [f, i]));
+  const reads = opts.ordered ? undefined : inlineReads(plan, groups, index, eqs.length > 0);
   const filesTable = ident(`${prefix}_files`);
   const delTable = ident(`${prefix}_del`);
   const drop: string[] = [];
   try {
-    if (needFilesTable) {
+    if (!reads) {
       drop.push(`DROP TABLE IF EXISTS ${filesTable}`);
       await createFilesTable(conn, plan, filesTable);
     }
@@ -120,17 +128,31 @@ export async function buildRelation(conn: DuckDBConnection, plan: ScanPlan, pref
     for (const d of drop) await conn.run(d).catch(() => undefined);
     throw err;
   }
-  const hidden = needFile ? [`d.${FILE_COL}`, `d.file_row_number AS ${ROW_COL}`] : [];
-  if (needFilesTable) hidden.push(`f.${IDX_COL}`, `f.${SEQ_COL}`, `f.${PKEY_COL}`);
-  const union = groups
-    .map((g) => {
-      const cols = [...projectAll(plan, g, (c) => `f.${colAlias(indexOf(plan, c))}`), ...hidden];
-      const join = needFilesTable ? ` JOIN ${filesTable} f ON f.path = d.${FILE_COL}` : '';
-      return `SELECT ${selectList(cols)} FROM ${readParquet(g.files.map((f) => f.absPath), needFile)} d${join}`;
-    })
-    .join('\nUNION ALL\n');
+  let union: string;
+  if (reads) {
+    union = reads
+      .map((r) => {
+        const f = r.files[0]!;
+        const cols = projectAll(plan, r.group, (c, kind) => (kind === 'constant' ? f.constants[c] : f.fallbacks?.[c]) ?? 'NULL');
+        cols.push(
+          `${r.index === undefined ? 'CAST(NULL AS INTEGER)' : String(r.index)} AS ${IDX_COL}`,
+          `d.file_row_number AS ${ROW_COL}`,
+          `CAST(${f.sequenceNumber ?? 'NULL'} AS BIGINT) AS ${SEQ_COL}`,
+          `CAST(${f.partitionKey === undefined ? 'NULL' : str(f.partitionKey)} AS VARCHAR) AS ${PKEY_COL}`,
+        );
+        return `SELECT ${cols.join(', ')} FROM ${readParquet(r.files.map((x) => x.absPath), false)} d`;
+      })
+      .join('\nUNION ALL\n');
+  } else {
+    union = groups
+      .map((g) => {
+        const cols = [...projectAll(plan, g, (c) => `f.${colAlias(indexOf(plan, c))}`), `f.${IDX_COL}`, `d.file_row_number AS ${ROW_COL}`, `f.${SEQ_COL}`, `f.${PKEY_COL}`];
+        return `SELECT ${cols.join(', ')} FROM ${readParquet(g.files.map((f) => f.absPath), true)} d JOIN ${filesTable} f ON f.path = d.${FILE_COL}`;
+      })
+      .join('\nUNION ALL\n');
+  }
   let sql = `SELECT ${outerSelect(plan, 'u')} FROM (\n${union}\n) u`;
-  if (hasDeletes) sql += `\nANTI JOIN ${delTable} x ON x.path = u.${FILE_COL} AND x.pos = u.${ROW_COL}`;
+  if (hasDeletes) sql += `\nANTI JOIN ${delTable} x ON x.${IDX_COL} = u.${IDX_COL} AND x.pos = u.${ROW_COL}`;
   for (const [k, eq] of eqs.entries()) {
     // spec "Scan Planning": applies to older data files (data sequence number strictly less) of
     // the same partition, or of every partition when the delete's spec is unpartitioned; a NULL
@@ -142,6 +164,33 @@ export async function buildRelation(conn: DuckDBConnection, plan: ScanPlan, pref
   if (!opts.ordered) return { sql, drop };
   // ORDER BY may name columns of the FROM clause that the SELECT list does not show
   return { sql, drop, orderBy: `ORDER BY u.${IDX_COL}, u.${ROW_COL}` };
+}
+
+interface InlineRead {
+  group: SchemaGroup;
+  files: ScanFile[];
+  /** The file's index when the read is one file with deletes. */
+  index?: number;
+}
+
+/** Reads with per-file values inlined, or undefined when there would be too many. */
+function inlineReads(plan: ScanPlan, groups: SchemaGroup[], index: Map<ScanFile, number>, withSeq: boolean): InlineRead[] | undefined {
+  const byAbs = new Map(plan.files.map((f) => [f.absPath, f]));
+  const reads = new Map<string, InlineRead>();
+  for (const [gi, g] of groups.entries()) {
+    for (const ref of g.files) {
+      const f = byAbs.get(ref.absPath)!;
+      const del = f.deleted !== undefined && f.deleted.length > 0;
+      const key = JSON.stringify([gi, f.constants, f.fallbacks ?? null, withSeq ? [f.sequenceNumber, f.partitionKey] : null, del ? index.get(f) : null]);
+      let r = reads.get(key);
+      if (!r) {
+        if (reads.size >= MAX_INLINE_READS) return undefined;
+        reads.set(key, (r = { group: g, files: [], ...(del ? { index: index.get(f)! } : {}) }));
+      }
+      r.files.push(f);
+    }
+  }
+  return [...reads.values()];
 }
 
 function indexOf(plan: ScanPlan, column: string): number {
@@ -169,14 +218,15 @@ async function createFilesTable(conn: DuckDBConnection, plan: ScanPlan, table: s
   }
 }
 
+/** Deleted positions keyed by the file's index in the plan. */
 async function createDeleteTable(conn: DuckDBConnection, files: ScanFile[], table: string): Promise<void> {
-  await conn.run(`CREATE TABLE ${table} (path VARCHAR, pos BIGINT)`);
+  await conn.run(`CREATE TABLE ${table} (${IDX_COL} INTEGER, pos BIGINT)`);
   const appender = await conn.createAppender(table.slice(1, -1).replace(/""/g, '"'));
   try {
-    for (const f of files) {
+    for (const [i, f] of files.entries()) {
       if (!f.deleted) continue;
       for (const p of f.deleted) {
-        appender.appendVarchar(f.absPath);
+        appender.appendInteger(i);
         appender.appendBigInt(BigInt(p));
         appender.endRow();
       }
