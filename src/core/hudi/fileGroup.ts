@@ -62,10 +62,10 @@ export function sliceAt(inp: SliceInput): SliceView {
   const { timeline, at, commits } = inp;
   const writes = new Map(timeline.writes.map((w) => [w.time, w]));
   const atEffect = effect(at);
+  const upToS = new Set(timeline.writes.filter((w) => compareInstants(effect(w), atEffect) <= 0).map((w) => w.time));
   /** A completed write at or before S, or an instant older than the active timeline. */
   const visible = (t: string): boolean => {
-    const w = writes.get(t);
-    if (w) return compareInstants(effect(w), atEffect) <= 0;
+    if (writes.has(t)) return upToS.has(t);
     return timeline.start === null || compareInstants(t, timeline.start) < 0;
   };
   const completionOf = (t: string): string => {

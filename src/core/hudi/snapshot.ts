@@ -8,7 +8,7 @@
  * and a note says so, so every view can label the rows. Without live log files (copy-on-write, or
  * merge-on-read right after compaction) the base files are the full snapshot.
  */
-import type { DataFile, Snapshot, StructType } from '../model';
+import type { DataFile, PartitionValue, Snapshot, StructType } from '../model';
 import type { WriteStat } from './commitMetadata';
 import type { FileSlice, SliceView } from './fileGroup';
 import { partitionValuesOf } from './partitionPath';
@@ -56,8 +56,8 @@ export interface SnapshotInput {
   view: SliceView | null;
   /** Write stats by table path, for record counts. */
   statsByPath: Map<string, WriteStat>;
-  /** Size and mtime of live files by table path. */
-  sizes: Map<string, { size: number; mtime: number }>;
+  /** Size (and mtime, when stat'ed) of live files by table path. */
+  sizes: Map<string, { size: number; mtime?: number }>;
   pendingCompactions: number;
   earliestInstant: string | null;
   notes: string[];
@@ -79,6 +79,7 @@ export function buildSnapshot(inp: SnapshotInput): HudiSnapshot {
       logBytes += size;
       return { path, size };
     });
+  const partitionValues = new Map<string, Record<string, PartitionValue>>();
   for (const s of view?.slices ?? []) {
     if (!s.base) {
       logOnly.push({ fileId: s.fileId, partitionPath: s.partitionPath, baseInstant: s.baseInstant, logFiles: logsOf(s) });
@@ -91,14 +92,14 @@ export function buildSnapshot(inp: SnapshotInput): HudiSnapshot {
       path,
       size: st?.size ?? stat?.fileSizeInBytes ?? 0,
       numRecords: stat ? stat.numWrites : null,
-      partitionValues: partitionValuesOf(s.partitionPath, config),
+      partitionValues: partitionValues.get(s.partitionPath) ?? partitionValues.set(s.partitionPath, partitionValuesOf(s.partitionPath, config)).get(s.partitionPath)!,
       content: 'data',
       fileFormat: s.base.ext,
       fileId: s.fileId,
       partitionPath: s.partitionPath,
       baseInstant: s.baseInstant,
     };
-    if (st) f.modificationTime = st.mtime;
+    if (st?.mtime !== undefined) f.modificationTime = st.mtime;
     if (config.tableType === 'MERGE_ON_READ') f.logFiles = logsOf(s);
     files.push(f);
   }

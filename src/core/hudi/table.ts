@@ -39,12 +39,17 @@ export class HudiTable {
   private loading?: Promise<Loaded>;
   private listingPromise?: Promise<FileListing>;
   private readonly instantFiles = new Map<string, Promise<Plain>>();
+  private readonly commitFiles = new Map<string, Promise<CommitMetadata>>();
+  private statsByPath?: { timeline: Timeline; index: Map<string, WriteStat> };
+  private readonly fileSizes = new Map<string, { size: number; mtime: number }>();
 
   constructor(readonly storage: Storage) {}
 
   refresh(): void {
     this.loading = undefined;
     this.listingPromise = undefined;
+    this.statsByPath = undefined;
+    this.fileSizes.clear();
   }
 
   private load(): Promise<Loaded> {
@@ -88,9 +93,20 @@ export class HudiTable {
     return out;
   }
 
+  /** Typed commit metadata of a completed write (cached: completed instant files never change). */
+  private commitMetadata(path: string): Promise<CommitMetadata> {
+    let p = this.commitFiles.get(path);
+    if (!p) {
+      p = readInstantFile(this.storage, path).then((md) => commitMetadataOf(md, path));
+      this.commitFiles.set(path, p);
+      p.catch(() => this.commitFiles.delete(path));
+    }
+    return p;
+  }
+
   /** Commit metadata of every completed write, by requested time. */
   private async commits(t: Timeline, signal?: AbortSignal): Promise<Map<string, CommitMetadata>> {
-    const mds = await this.mapLimit(t.writes, async (w) => commitMetadataOf(await this.instantMetadata(w.path, true), w.path), signal);
+    const mds = await this.mapLimit(t.writes, (w) => this.commitMetadata(w.path), signal);
     return new Map(t.writes.map((w, i) => [w.time, mds[i]!]));
   }
 
@@ -173,9 +189,8 @@ export class HudiTable {
     if (listing?.truncated) notes.push(`the table has more than ${listing.folders} folders; only those were searched for partitions`);
     const view = listing && at ? sliceAt({ listing, timeline: t, at, commits, mergeOnRead, logsNamedByDeltaCommit: config.tableVersion >= 8 || config.timelineLayoutVersion >= 2 }) : null;
     checkAborted(signal);
-    const sizes = await this.sizesOf(view?.slices ?? []);
-    const statsByPath = new Map<string, WriteStat>();
-    for (const c of commits.values()) for (const s of c.stats) if (s.path) statsByPath.set(s.path, s);
+    const statsByPath = this.statsIndex(t, commits);
+    const sizes = await this.sizesOf(view?.slices ?? [], statsByPath);
     const c = at ? commits.get(at.time) : undefined;
     return buildSnapshot({
       config,
@@ -194,15 +209,40 @@ export class HudiTable {
     });
   }
 
-  private async sizesOf(slices: FileSlice[]): Promise<Map<string, { size: number; mtime: number }>> {
-    const paths: string[] = [];
+  /** Write stats by the path they wrote, over the whole active timeline (kept per listing). */
+  private statsIndex(t: Timeline, commits: Map<string, CommitMetadata>): Map<string, WriteStat> {
+    if (this.statsByPath?.timeline === t) return this.statsByPath.index;
+    const index = new Map<string, WriteStat>();
+    for (const w of t.writes) for (const s of commits.get(w.time)?.stats ?? []) if (s.path) index.set(s.path, s);
+    this.statsByPath = { timeline: t, index };
+    return index;
+  }
+
+  /**
+   * Sizes of live files: base files from the write stat that produced them (base files never
+   * change), log files (appended to in 0.x) and files of archived writes from storage, cached
+   * until refresh.
+   */
+  private async sizesOf(slices: FileSlice[], stats: Map<string, WriteStat>): Promise<Map<string, { size: number; mtime?: number }>> {
+    const out = new Map<string, { size: number; mtime?: number }>();
+    const toStat: string[] = [];
     for (const s of slices) {
       const dir = s.partitionPath === '' ? '' : `${s.partitionPath}/`;
-      if (s.base) paths.push(dir + s.base.name);
-      for (const l of s.logs) paths.push(dir + l.name);
+      if (s.base) {
+        const p = dir + s.base.name;
+        const size = stats.get(p)?.fileSizeInBytes;
+        if (size) out.set(p, { size });
+        else toStat.push(p);
+      }
+      for (const l of s.logs) toStat.push(dir + l.name);
     }
-    const entries = await statAll(this.storage, paths);
-    return new Map(entries.map((e) => [e.path, { size: e.size, mtime: e.mtime }]));
+    const missing = toStat.filter((p) => !this.fileSizes.has(p));
+    for (const e of await statAll(this.storage, missing)) this.fileSizes.set(e.path, { size: e.size, mtime: e.mtime });
+    for (const p of toStat) {
+      const e = this.fileSizes.get(p);
+      if (e) out.set(p, e);
+    }
+    return out;
   }
 
   /** Instants newest first (completed ones in the order they took effect, pending ones by requested time). */
@@ -229,9 +269,8 @@ export class HudiTable {
   private async versionOf(i: HudiInstant, config: HudiTableConfig): Promise<VersionInfo> {
     const tz = config.timeZone;
     if (i.state === 'completed') {
-      const md = await this.instantMetadata(i.path, true);
-      if (i.action === 'commit' || i.action === 'deltacommit' || i.action === 'replacecommit') return writeVersion(i, commitMetadataOf(md, i.path), tz);
-      return serviceVersion(i, md, tz);
+      if (i.action === 'commit' || i.action === 'deltacommit' || i.action === 'replacecommit') return writeVersion(i, await this.commitMetadata(i.path), tz);
+      return serviceVersion(i, await this.instantMetadata(i.path, true), tz);
     }
     // a plan tells what a pending compaction, clustering or clean will do; it may still be written
     const plan = i.requestedPath ? await this.instantMetadata(i.requestedPath, false).catch(() => null) : null;
