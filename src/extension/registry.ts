@@ -17,11 +17,21 @@ import type { Log } from './log';
 const GENERIC_NAMES = new Set(['delta', 'table', 'data', 'iceberg', 'hudi', 'tbl']);
 const VERSION_CACHE = 4;
 
+/** Short name of a snapshot's version: v12 (Delta), #5 (Iceberg sequence number), the Hudi instant. */
+export function snapshotLabel(s: Snapshot): string {
+  if (s.format === 'delta') return `v${s.version}`;
+  if (s.format === 'iceberg') {
+    const seq = Number((s as Snapshot & { sequenceNumber?: unknown }).sequenceNumber ?? 0);
+    return s.version === '' ? 'no snapshot' : seq > 0 ? `#${seq}` : `${String(s.version).slice(0, 8)}…`;
+  }
+  return String(s.version);
+}
+
 export class TableEntry {
   readonly id: string;
   readonly name: string;
   /** Latest snapshot summary once loaded, for labels that must render synchronously. */
-  summary?: { version: string | number; numFiles: number; sizeBytes: number; timestamp: number | null; notes: number };
+  summary?: { version: string | number; label: string; numFiles: number; sizeBytes: number; timestamp: number | null; notes: number };
   error?: string;
   private tableP?: Promise<LakeTable>;
   private latestP?: Promise<Snapshot>;
@@ -56,7 +66,7 @@ export class TableEntry {
     if (isLatest) {
       this.latestP ??= this.load({}, signal).then(
         (s) => {
-          this.summary = { version: s.version, numFiles: s.numFiles, sizeBytes: s.sizeBytes, timestamp: s.timestamp, notes: s.notes.length };
+          this.summary = { version: s.version, label: snapshotLabel(s), numFiles: s.numFiles, sizeBytes: s.sizeBytes, timestamp: s.timestamp, notes: s.notes.length };
           this.error = undefined;
           return s;
         },

@@ -111,7 +111,7 @@ export function treeItem(node: Node, extensionUri: vscode.Uri, expanded: Set<str
       it.iconPath = formatIcon(extensionUri, e.format);
       it.resourceUri = e.root;
       const s = e.summary;
-      it.description = e.error ? '⚠ cannot read' : s ? `${e.format === 'delta' ? 'v' + s.version : ''}${e.format === 'delta' ? ' · ' : ''}${formatCount(s.numFiles)} file${s.numFiles === 1 ? '' : 's'} · ${formatBytes(s.sizeBytes)}` : 'loading…';
+      it.description = e.error ? '⚠ cannot read' : s ? `${s.label} · ${formatCount(s.numFiles)} file${s.numFiles === 1 ? '' : 's'} · ${formatBytes(s.sizeBytes)}` : 'loading…';
       it.tooltip = tip([
         ['Format', FORMAT_NAME[e.format]],
         ['Location', e.root.fsPath],
