@@ -80,6 +80,16 @@ test('reading outside the table is refused', async () => {
   await refused(`SELECT * FROM read_parquet('${path.join(CORPUS, 'open/dat/basic_append/delta')}/*.parquet')`, /Permission|disabled/);
 });
 
+test('a symlink inside the table does not lead user SQL out of it', async () => {
+  const link = path.join(root, 'leak.txt');
+  fs.symlinkSync('/etc/hostname', link);
+  try {
+    await refused(`SELECT * FROM read_text('${link}')`, /Permission|disabled/);
+  } finally {
+    fs.rmSync(link);
+  }
+});
+
 test('reading the table’s own files is allowed', async () => {
   const rows = await all(`SELECT count(*) FROM glob('${root}/_delta_log/*.json')`);
   assert.ok(Number(rows[0]![0]) >= 1);
@@ -216,4 +226,24 @@ test('the CLI loads DuckDB only for rows, sql and export', () => {
   const ok = JSON.parse(execFileSync(process.execPath, [cli, 'rows', SOURCE, '--json', '--limit', '2'], { encoding: 'utf8' })) as { rows: unknown[]; totalRows: number };
   assert.equal(ok.rows.length, 2);
   assert.equal(ok.totalRows, snap.numRecords);
+});
+
+test('CLI: sql --json streams one document; export writes the file; refusals exit 1', () => {
+  const cli = path.join(REPO, 'dist', 'cli.js');
+  const out = JSON.parse(execFileSync(process.execPath, [cli, 'sql', SOURCE, 'SELECT letter, count(*) AS n FROM t GROUP BY letter ORDER BY letter', '--json'], { encoding: 'utf8' })) as {
+    columns: { name: string; type: string }[];
+    rows: unknown[][];
+  };
+  assert.deepEqual(out.columns, [
+    { name: 'letter', type: 'VARCHAR' },
+    { name: 'n', type: 'BIGINT' },
+  ]);
+  assert.ok(out.rows.length >= 1 && typeof out.rows[0]![1] === 'string', 'BIGINT as a string');
+  const dest = path.join(tmp, 'cli.jsonl');
+  const summary = JSON.parse(execFileSync(process.execPath, [cli, 'export', SOURCE, '--out', dest, '--json'], { encoding: 'utf8' })) as { rows: number };
+  assert.equal(summary.rows, snap.numRecords);
+  assert.equal(fs.readFileSync(dest, 'utf8').trim().split('\n').length, snap.numRecords);
+  const bad = spawnSync(process.execPath, [cli, 'sql', SOURCE, `COPY t TO '${tmp}/x.parquet'`], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /^lakelens: SQL: /);
 });
