@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { container, encode } from './helpers/avroWrite';
 import { LakeError } from '../src/core/errors';
+import { decodeAvroDataBlock } from '../src/core/hudi/logFile';
 import { HudiTable } from '../src/core/hudi/table';
 import type { HudiSnapshot } from '../src/core/hudi/snapshot';
 import { FsStorage } from '../src/core/node/fsStorage';
@@ -218,6 +219,47 @@ describe('merge-on-read', () => {
   });
 });
 
+describe('log files', () => {
+  test('v9 Avro log blocks: one per deltacommit, data and delete blocks matching the write stats', async () => {
+    const t = table(V9MOR);
+    const s = await t.snapshot({ version: '20260307135933863' });
+    const got: [string | null, string, number | null][] = [];
+    for (const l of s.files[0]!.logFiles!) {
+      const blocks = await t.logBlocks(l.path);
+      assert.equal(blocks.length, 1, l.path);
+      got.push([blocks[0]!.instantTime, blocks[0]!.type, blocks[0]!.records]);
+    }
+    assert.deepEqual(got, [
+      ['20260307135929444', 'avro', 1], ['20260307135931043', 'delete', 1], ['20260307135932100', 'avro', 1],
+      ['20260307135933015', 'delete', 1], ['20260307135933863', 'avro', 1],
+    ]);
+    const [block] = await t.logBlocks(s.files[0]!.logFiles![0]!.path);
+    const rows = decodeAvroDataBlock(block!, 'x');
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]!._hoodie_commit_time, '20260307135929444');
+    assert.equal(typeof rows[0]!.txn_id, 'string');
+  });
+
+  test('v6 Parquet log block: written by the second deltacommit into the first slice', async () => {
+    const blocks = await table(V6MOR).logBlocks('.d206069c-22c8-4532-b9ea-3cf4282342c4-0_20250117083125837.log.1_0-33-43');
+    assert.deepEqual(blocks.map((b) => [b.type, b.instantTime, b.records, b.formatVersion]), [['parquet', '20250117083136333', 1, 1]]);
+  });
+
+  test('a truncated append ends in a corrupted block; garbled records are a corrupt error', async () => {
+    const mem = copy(V9MOR);
+    const p = '.1900ff60-ed76-4f51-823b-dbcb27f05a0c-0_20260307135929444.log.1_0-8-11';
+    const bytes = mem.files.get(p)!.bytes;
+    mem.put(p, Uint8Array.from([...bytes, ...bytes.subarray(0, 100)]));
+    const blocks = await new HudiTable(mem).logBlocks(p);
+    assert.deepEqual(blocks.map((b) => b.type), ['avro', 'corrupted']);
+    assert.match(blocks[1]!.problem!, /past the end of the file/);
+    // records cut short, or a schema that is not one: corrupt errors naming the file
+    const cut = { ...blocks[0]!, content: blocks[0]!.content.subarray(0, blocks[0]!.content.length - 5) };
+    assert.throws(() => decodeAvroDataBlock(cut, p), lakeError('corrupt', /log\.1_0-8-11$/, /Avro data block at byte 0: record runs past the end/));
+    assert.throws(() => decodeAvroDataBlock({ ...blocks[0]!, schema: '{"type":"nope"}' }, p), lakeError('corrupt', /log\.1_0-8-11$/));
+  });
+});
+
 describe('layouts, empty tables, meta fields, time zones', () => {
   test('0.x and 1.x timelines: instants, actions, states and completion times', async () => {
     const h6 = await table(TRIPS).history();
@@ -344,6 +386,30 @@ describe('history and changes', () => {
     assert.equal(atClean.version, '20240402144910683');
     assert.ok(atClean.notes.some((n) => /is a clean, not a write/.test(n)));
     assert.deepEqual((await t.changes('20240402150000000')).removed.map((r) => r.path), [old]);
+  });
+
+  test('archived instants: a note on how far back history reaches; a rollback says what it undid', async () => {
+    const mem = copy(V9COW);
+    mem.put('.hoodie/timeline/history/manifest_1', '');
+    const t = new HudiTable(mem);
+    const s = await t.snapshot();
+    assert.ok(s.notes.some((n) => n === 'older instants are archived in .hoodie/timeline/history (1 file(s), not read): history starts at 20260307135753543'), s.notes.join('\n'));
+    await assert.rejects(t.snapshot({ version: '20260307135700000' }), lakeError('unknown-version', /history$/, /older than the active timeline/));
+
+    const trips = copy(TRIPS);
+    const pm = { type: 'record', name: 'HoodieRollbackPartitionMetadata', fields: [
+      { name: 'partitionPath', type: 'string' }, { name: 'successDeleteFiles', type: { type: 'array', items: 'string' } }, { name: 'failedDeleteFiles', type: { type: 'array', items: 'string' } },
+    ] };
+    const schema = { type: 'record', name: 'HoodieRollbackMetadata', fields: [
+      { name: 'startRollbackTime', type: 'string' }, { name: 'timeTakenInMillis', type: 'long' }, { name: 'totalFilesDeleted', type: 'int' },
+      { name: 'commitsRollback', type: { type: 'array', items: 'string' } }, { name: 'partitionMetadata', type: { type: 'map', values: pm } },
+    ] };
+    const md = { startRollbackTime: '20240402160000000', timeTakenInMillis: 5, totalFilesDeleted: 1, commitsRollback: ['20240402155000000'],
+      partitionMetadata: { chennai: { partitionPath: 'chennai', successDeleteFiles: ['file:/tmp/t/chennai/x-0_0-1-1_20240402155000000.parquet'], failedDeleteFiles: [] } } };
+    trips.put('.hoodie/20240402160000000.rollback', container(schema, 'null', [{ count: 1, data: Uint8Array.from(encode(schema, md)) }]));
+    const h = await new HudiTable(trips).history({ limit: 1 });
+    assert.deepEqual([h.versions[0]!.action, h.versions[0]!.operationParameters, h.versions[0]!.operationMetrics.totalFilesDeleted], ['rollback', { commitsRollback: ['20240402155000000'] }, 1]);
+    assert.deepEqual((await new HudiTable(trips).changes('20240402160000000')).removed.map((r) => r.path), ['chennai/x-0_0-1-1_20240402155000000.parquet']);
   });
 
   test('pending instants appear in history, never as versions, and their files are ignored', async () => {

@@ -11,6 +11,7 @@ import { type CommitMetadata, type Plain, type WriteStat, commitMetadataOf, read
 import { type FileSlice, sliceAt } from './fileGroup';
 import { type FileListing, listDataFiles } from './fileListing';
 import { parseDataFileName } from './fileName';
+import { type LogBlock, readLogFile } from './logFile';
 import { compareInstants, instantToMs } from './instantTime';
 import { partitionValuesOf } from './partitionPath';
 import { type HudiTableConfig, KNOWN_TABLE_VERSIONS, PROPERTIES_PATH, readTableConfig } from './properties';
@@ -340,6 +341,11 @@ export class HudiTable {
     const baseInstant = f?.kind === 'base' ? f.instant : slice?.kind === 'base' ? slice.instant : f?.instant;
     if (baseInstant) out.baseInstant = baseInstant;
     return out;
+  }
+
+  /** Blocks of a merge-on-read log file (path relative to the table root): instants, types, record counts. */
+  logBlocks(path: string): Promise<LogBlock[]> {
+    return readLogFile(this.storage, path);
   }
 
   /** Writer schemas over time, oldest first, one entry per change. */
