@@ -186,6 +186,17 @@ describe('file slices', () => {
     assert.deepEqual(show(v), [['f1', T(3), T(3), [T(3)], false]]);
   });
 
+  test('0.x: a log file appended to by a later deltacommit is live with a warning about its later blocks', () => {
+    const b = base('f1', 1);
+    const l = log('f1', 1);
+    const commits = new Map([[T(1), commit([b.name])], [T(2), commit([l.name])], [T(3), commit([l.name])]]);
+    const tl = timeline([`${T(1)}.deltacommit`, `${T(2)}.deltacommit`, `${T(3)}.deltacommit`]);
+    const at = (n: number) => sliceAt({ listing: listing([b], [l]), timeline: tl, at: tl.writes.find((w) => w.time === T(n))!, commits, mergeOnRead: true, logsNamedByDeltaCommit: false });
+    assert.deepEqual([show(at(2)), at(2).logsWithLaterBlocks], [[['f1', T(1), T(1), [T(1)], false]], 1]);
+    assert.deepEqual([show(at(3)), at(3).logsWithLaterBlocks], [[['f1', T(1), T(1), [T(1)], false]], 0]);
+    assert.deepEqual(show(at(1)), [['f1', T(1), T(1), [], false]]);
+  });
+
   test('1.x: a log belongs to the newest slice whose base instant precedes its completion', () => {
     // base at 1; compaction requested at 5, done at 9; deltacommits 4→8 and 6→7 finish after 5 was requested
     const tl = timeline([`${T(1)}_${T(2)}.deltacommit`, `${T(3)}_${T(3)}.deltacommit`, `${T(4)}_${T(8)}.deltacommit`, `${T(5)}.compaction.requested`, `${T(5)}_${T(9)}.commit`, `${T(6)}_${T(7)}.deltacommit`, `${T(10)}_${T(11)}.deltacommit`], '.hoodie/timeline');

@@ -39,6 +39,8 @@ export interface SliceView {
   uncommittedFiles: number;
   /** Change-data-capture logs (never part of the rows). */
   cdcLogs: number;
+  /** 0.x live log files that later deltacommits appended to: only blocks up to S belong to S. */
+  logsWithLaterBlocks: number;
 }
 
 export interface SliceInput {
@@ -93,12 +95,17 @@ export function sliceAt(inp: SliceInput): SliceView {
       }
     }
   }
+  let laterBlocks = 0;
   /** Visible at S, or written by a completed write after S, or never committed. */
   const fileState = (t: string): 'visible' | 'later' | 'uncommitted' => (visible(t) ? 'visible' : writes.has(t) ? 'later' : 'uncommitted');
   const logState = (partition: string, log: LogFileName): 'visible' | 'later' | 'uncommitted' => {
     if (inp.logsNamedByDeltaCommit) return fileState(log.instant);
     const writers = logWriters.get(partition ? `${partition}/${log.name}` : log.name);
-    if (writers) return writers.some(visible) ? 'visible' : 'later';
+    if (writers) {
+      if (!writers.some(visible)) return 'later';
+      if (!writers.every(visible)) laterBlocks++;
+      return 'visible';
+    }
     // written by no completed commit we know of: archived if its slice predates the timeline
     return timeline.start === null || compareInstants(log.instant, timeline.start) < 0 ? 'visible' : 'uncommitted';
   };
@@ -140,7 +147,7 @@ export function sliceAt(inp: SliceInput): SliceView {
     }
   }
   slices.sort((a, b) => (a.partitionPath !== b.partitionPath ? (a.partitionPath < b.partitionPath ? -1 : 1) : a.fileId < b.fileId ? -1 : a.fileId > b.fileId ? 1 : 0));
-  return { slices, replacedGroups, uncommittedFiles, cdcLogs };
+  return { slices, replacedGroups, uncommittedFiles, cdcLogs, logsWithLaterBlocks: laterBlocks };
 }
 
 /** The live slice of one file group from its visible base and log files. */

@@ -95,8 +95,11 @@ export async function readTableConfig(storage: Storage): Promise<HudiTableConfig
   try {
     bytes = await storage.read(PROPERTIES_PATH);
   } catch (err) {
-    if (err instanceof LakeError && err.kind === 'missing') throw new LakeError('not-a-table', 'hudi: no .hoodie/hoodie.properties', PROPERTIES_PATH);
-    throw err;
+    if (!(err instanceof LakeError && err.kind === 'missing')) throw err;
+    // writers updating the config move it aside to hoodie.properties.backup first; Hudi reads that
+    bytes = await storage.read(`${PROPERTIES_PATH}.backup`).catch(() => {
+      throw new LakeError('not-a-table', 'hudi: no .hoodie/hoodie.properties', PROPERTIES_PATH);
+    });
   }
   let text: string;
   try {

@@ -113,6 +113,7 @@ export function buildSnapshot(inp: SnapshotInput): HudiSnapshot {
   if (logOnly.length > 0) notes.push(`merge-on-read: ${logOnly.length} file group(s) have log files but no base file yet; their rows appear only when logs are merged`);
   const merged = view?.slices.filter((s) => s.mergedPending).length ?? 0;
   if (merged > 0) notes.push(`${merged} file group(s) have a compaction pending: their newest logs are listed with the previous base file`);
+  if (view && view.logsWithLaterBlocks > 0) notes.push(`${view.logsWithLaterBlocks} log file(s) also hold blocks appended after this instant: only blocks whose instant time is at or before ${inp.version} belong to it`);
   if (view && view.cdcLogs > 0) notes.push(`${view.cdcLogs} change-data-capture log file(s) are not part of the rows and are not listed`);
   if (view && view.uncommittedFiles > 0) notes.push(`${view.uncommittedFiles} data file(s) of failed, rolled-back or unfinished writes are ignored`);
   if (!config.populateMetaFields) notes.push('hoodie.populate.meta.fields=false: the _hoodie_* columns exist in the files but are not filled in (record keys are computed from the key fields)');
