@@ -48,6 +48,13 @@ export interface PlanContext {
   signal?: AbortSignal | undefined;
   /** Runs a query in the table's DuckDB instance; rows as JS values (BIGINT as bigint). */
   query(sql: string): Promise<unknown[][]>;
+  /** Append Iceberg v3 row lineage columns (`_row_id`, `_last_updated_sequence_number`). */
+  rowLineage?: boolean;
+}
+
+export interface TableOptions {
+  /** Iceberg v3 tables: add the row lineage columns `_row_id` and `_last_updated_sequence_number`. */
+  rowLineage?: boolean;
 }
 
 /** Builds the scan plan of a snapshot for one format. */
@@ -74,8 +81,8 @@ export class QueryEngine {
     this.pool = new InstancePool(opts);
   }
 
-  table(storage: Storage): TableQuery {
-    return new TableQuery(this.pool, storage);
+  table(storage: Storage, opts: TableOptions = {}): TableQuery {
+    return new TableQuery(this.pool, storage, opts);
   }
 
   dispose(): Promise<void> {
@@ -90,14 +97,20 @@ export class TableQuery {
   constructor(
     private readonly pool: InstancePool,
     readonly storage: Storage,
+    private readonly opts: TableOptions = {},
   ) {
     if (!storage.localPath) throw new LakeError('unsupported', 'rows can only be read from tables on the local file system', storage.root);
     this.root = storage.localPath('');
   }
 
+  /** Cache key of a snapshot's plan and relation under this table's options. */
+  private key(snap: Snapshot): string {
+    return `${snapKey(snap)}${this.opts.rowLineage ? ':lineage' : ''}`;
+  }
+
   /** The scan plan of a snapshot (cached: deletion vectors are read once). */
   plan(snap: Snapshot, signal?: AbortSignal): Promise<ScanPlan> {
-    const key = snapKey(snap);
+    const key = this.key(snap);
     let p = this.plans.get(key);
     if (!p) {
       const planner = planners[snap.format];
@@ -105,6 +118,7 @@ export class TableQuery {
       const ctx: PlanContext = {
         storage: this.storage,
         signal,
+        ...(this.opts.rowLineage ? { rowLineage: true } : {}),
         query: (sql) =>
           this.withEntry((entry) =>
             withConnection(entry.instance, signal, async (conn) => {
@@ -285,7 +299,7 @@ export class TableQuery {
   /** The snapshot's relation in this instance (helper tables built once), marked in use. */
   private async cachedRelation(entry: PoolEntry, snap: Snapshot, plan: ScanPlan): Promise<CachedRelation> {
     const cache = relationsOf(entry);
-    const key = snapKey(snap);
+    const key = this.key(snap);
     let c = cache.get(key);
     if (!c) {
       const seq = (entry.state.get('seq') as number | undefined) ?? 0;

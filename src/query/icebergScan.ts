@@ -101,8 +101,25 @@ export async function icebergScanPlan(snap: IcebergSnapshot, ctx: PlanContext): 
   };
   const mapping = nameMapping(snap);
   if (mapping) plan.nameMapping = mapping;
+  if (ctx.rowLineage && snap.formatVersion >= 3) addLineage(plan, data);
   if (equalityDeletes.length > 0) plan.equalityDeletes = equalityDeletes;
   return plan;
+}
+
+const ROW_ID = { name: '_row_id', id: 2147483540 };
+const LAST_UPDATED = { name: '_last_updated_sequence_number', id: 2147483539 };
+
+/** Appends the v3 row lineage columns (spec "Row Lineage"), inherited per file when not stored. */
+function addLineage(plan: ScanPlan, data: DataFile[]): void {
+  const field = (c: { name: string; id: number }): Field => ({ name: c.name, id: c.id, type: 'long', nullable: true, metaColumn: true });
+  plan.schema = { type: 'struct', fields: [...plan.schema.fields, field(ROW_ID), field(LAST_UPDATED)] };
+  plan.fallbackColumns = [...(plan.fallbackColumns ?? []), ROW_ID.name, LAST_UPDATED.name];
+  plan.lineage = { rowId: ROW_ID.name, sequence: LAST_UPDATED.name };
+  plan.files.forEach((sf, i) => {
+    const f = data[i]!;
+    const first = f.firstRowId === null || f.firstRowId === undefined ? 'NULL' : String(f.firstRowId);
+    sf.fallbacks = { ...sf.fallbacks, [ROW_ID.name]: `CAST(${first} AS BIGINT)`, [LAST_UPDATED.name]: `CAST(${String(BigInt(f.sequenceNumber ?? 0))} AS BIGINT)` };
+  });
 }
 
 /** Top-level columns that some partition spec takes as an identity partition. */

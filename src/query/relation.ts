@@ -75,6 +75,7 @@ function selectList(cols: string[]): string {
 function projectAll(plan: ScanPlan, group: SchemaGroup, valueOf: (column: string, kind: 'constant' | 'fallback') => string): string[] {
   const constants = new Set(plan.constantColumns);
   const fallbacks = new Set(plan.fallbackColumns ?? []);
+  const lineage = plan.lineage;
   const opts: ProjectOptions = {
     format: plan.format,
     match: plan.match,
@@ -82,9 +83,19 @@ function projectAll(plan: ScanPlan, group: SchemaGroup, valueOf: (column: string
     missing: (f: Field) => (fallbacks.has(f.name) ? valueOf(f.name, 'fallback') : undefined),
     ...(plan.nameMapping ? { nameMapping: plan.nameMapping } : {}),
   };
-  const dataFields = plan.schema.fields.filter((f) => !constants.has(f.name));
+  const isLineage = (f: Field) => lineage !== undefined && (f.name === lineage.rowId || f.name === lineage.sequence);
+  const dataFields = plan.schema.fields.filter((f) => !constants.has(f.name) && !isLineage(f));
   const projected = new Map(projectGroup(dataFields, group, opts).map((sql, i) => [dataFields[i]!, sql]));
-  return plan.schema.fields.map((f, i) => `${constants.has(f.name) ? valueOf(f.name, 'constant') : projected.get(f)!} AS ${colAlias(i)}`);
+  return plan.schema.fields.map((f, i) => {
+    if (constants.has(f.name)) return `${valueOf(f.name, 'constant')} AS ${colAlias(i)}`;
+    if (isLineage(f)) {
+      // spec "Row Lineage": a value the file holds wins; NULL or absent is inherited
+      const stored = projectGroup([f], group, { ...opts, missing: () => 'NULL' })[0]!;
+      const inherited = f.name === lineage!.rowId ? `${valueOf(f.name, 'fallback')} + d.file_row_number` : valueOf(f.name, 'fallback');
+      return `CAST(COALESCE(${stored}, ${inherited}) AS BIGINT) AS ${colAlias(i)}`;
+    }
+    return `${projected.get(f)!} AS ${colAlias(i)}`;
+  });
 }
 
 /** Beyond this many separate reads, per-file values come from a joined table instead. */

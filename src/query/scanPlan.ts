@@ -63,4 +63,10 @@ export interface ScanPlan {
   /** Rows the result holds, when known without reading data (records minus deletes). */
   numRows: number | null;
   equalityDeletes?: EqualityDeletes[];
+  /**
+   * Iceberg v3 row lineage columns appended to the schema (when asked for): a stored value wins,
+   * else `_row_id` is the file's fallback (its first_row_id) plus the row position and
+   * `_last_updated_sequence_number` the fallback (its data sequence number).
+   */
+  lineage?: { rowId: string; sequence: string };
 }
