@@ -13,7 +13,9 @@ export type VersionId = number | string;
 // ---------------------------------------------------------------------------------------------
 // Schema (shaped like Delta's JSON schema, generalised with Iceberg field ids and defaults)
 
-/** Primitive type names stay the format's own ('long', 'timestamp_ntz', 'timestamptz', 'decimal(10,2)', …). */
+/** Primitive type names stay the format's own ('long', 'timestamp_ntz', 'timestamptz', 'decimal(10,2)', …).
+ *  Hudi (Avro schemas): int, long, float, double, boolean, string, binary, fixed[n], decimal(p,s),
+ *  date, timestamp (UTC-adjusted, as Delta's), timestamp_ntz, time, uuid; see core/hudi/schema.ts. */
 export type DataType = string | StructType | ArrayType | MapType;
 
 export interface StructType {

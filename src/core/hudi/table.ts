@@ -5,15 +5,14 @@
  * their decoded metadata stays cached across refreshes.
  */
 import { LakeError, checkAborted } from '../errors';
-import type { DataFile, HistoryPage, SchemaVersion, StructType, Tombstone, VersionChanges, VersionId, VersionInfo, VersionSelector } from '../model';
+import type { HistoryPage, SchemaVersion, StructType, VersionChanges, VersionId, VersionInfo, VersionSelector } from '../model';
 import { type Storage, statAll } from '../storage';
 import { type CommitMetadata, type Plain, type WriteStat, commitMetadataOf, readInstantFile } from './commitMetadata';
 import { type FileSlice, sliceAt } from './fileGroup';
 import { type FileListing, listDataFiles } from './fileListing';
-import { parseDataFileName } from './fileName';
+import { livePaths, tombstones, writtenFile } from './changes';
 import { type LogBlock, readLogFile } from './logFile';
 import { compareInstants, instantToMs } from './instantTime';
-import { partitionValuesOf } from './partitionPath';
 import { type HudiTableConfig, KNOWN_TABLE_VERSIONS, PROPERTIES_PATH, readTableConfig } from './properties';
 import { avroSchemaToStruct, withMetaColumns } from './schema';
 import { selectInstant } from './selection';
@@ -298,7 +297,7 @@ export class HudiTable {
     }
     const commits = await this.commits(t, signal);
     const c = commits.get(id)!;
-    for (const s of c.stats) if (s.path) out.added.push(this.writtenFile(s, config));
+    for (const s of c.stats) if (s.path) out.added.push(writtenFile(s, config));
     const listing = await this.listing(commits, signal);
     const mergeOnRead = config.tableType === 'MERGE_ON_READ';
     const byDelta = config.tableVersion >= 8 || config.timelineLayoutVersion >= 2;
@@ -307,8 +306,7 @@ export class HudiTable {
     const before = idx > 0 ? livePaths(sliceAt({ listing, timeline: t, at: t.writes[idx - 1]!, commits, mergeOnRead, logsNamedByDeltaCommit: byDelta }).slices) : new Map<string, string>();
     const gone = [...before].filter(([p]) => !after.has(p));
     const sizes = new Map((await statAll(this.storage, gone.map(([p]) => p))).map((e) => [e.path, e.size]));
-    const rewrite = c.operationType === 'COMPACT' || c.operationType === 'CLUSTER' || c.operationType === 'LOG_COMPACT';
-    out.removed = gone.map(([path, partition]): Tombstone => ({ path, deletionTimestamp: timestamp, size: sizes.get(path) ?? null, dataChange: !rewrite, partitionValues: partitionValuesOf(partition, config) }));
+    out.removed = tombstones(gone, sizes, timestamp, c.operationType, config);
     const prevSchema = idx > 0 ? this.schemaTextBefore(t, commits, idx) : undefined;
     const schema = c.extraMetadata.schema;
     out.metadataChanged = prevSchema !== undefined && schema !== undefined && schema !== '' && schema !== prevSchema;
@@ -321,26 +319,6 @@ export class HudiTable {
       if (s) return s;
     }
     return undefined;
-  }
-
-  private writtenFile(s: WriteStat, config: HudiTableConfig): DataFile {
-    const path = s.path!;
-    const f = parseDataFileName(path.slice(path.lastIndexOf('/') + 1));
-    const out: DataFile = {
-      path,
-      size: s.fileSizeInBytes,
-      numRecords: f?.kind === 'base' ? s.numWrites : null,
-      partitionValues: partitionValuesOf(s.partitionPath, config),
-      content: 'data',
-      fileFormat: f?.kind === 'base' ? f.ext : 'hudi-log',
-      fileId: s.fileId,
-      partitionPath: s.partitionPath,
-    };
-    // a log file belongs to the slice of the base file the stat names (0.x: also its name's instant)
-    const slice = s.baseFile ? parseDataFileName(s.baseFile) : undefined;
-    const baseInstant = f?.kind === 'base' ? f.instant : slice?.kind === 'base' ? slice.instant : f?.instant;
-    if (baseInstant) out.baseInstant = baseInstant;
-    return out;
   }
 
   /** Blocks of a merge-on-read log file (path relative to the table root): instants, types, record counts. */
@@ -370,15 +348,4 @@ export class HudiTable {
     }
     return out;
   }
-}
-
-/** Paths of every file of the given slices, with their partition. */
-function livePaths(slices: FileSlice[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const s of slices) {
-    const dir = s.partitionPath === '' ? '' : `${s.partitionPath}/`;
-    if (s.base) out.set(dir + s.base.name, s.partitionPath);
-    for (const l of s.logs) out.set(dir + l.name, s.partitionPath);
-  }
-  return out;
 }
