@@ -1,0 +1,60 @@
+/**
+ * Storage keeps every read inside the table root: lexically (`..`, absolute paths, NUL) and
+ * through symlinks (a file or a folder linking out of the table).
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, describe, test } from 'node:test';
+import { LakeError } from '../src/core/errors';
+import { FsStorage } from '../src/core/node/fsStorage';
+import { resolveInRoot } from '../src/core/storage';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lakelens-storage-'));
+after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+describe('resolveInRoot', () => {
+  test('normalises and refuses escapes', () => {
+    assert.equal(resolveInRoot('a/./b//c'), 'a/b/c');
+    assert.equal(resolveInRoot('a/b/../c'), 'a/c');
+    assert.equal(resolveInRoot(''), '');
+    for (const bad of ['../x', 'a/../../x', '/etc/passwd', 'C:/x', 'file:/etc/passwd', 's3://b/k', 'a\0b']) {
+      assert.throws(() => resolveInRoot(bad), (e: LakeError) => e.kind === 'out-of-root', bad);
+    }
+  });
+});
+
+describe('FsStorage', () => {
+  const root = path.join(tmp, 'table');
+  const outside = path.join(tmp, 'outside');
+  fs.mkdirSync(path.join(root, 'data'), { recursive: true });
+  fs.mkdirSync(outside, { recursive: true });
+  fs.writeFileSync(path.join(root, 'data', 'ok.txt'), 'inside');
+  fs.writeFileSync(path.join(outside, 'secret.txt'), 'secret');
+  fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(root, 'data', 'file-link.txt'));
+  fs.symlinkSync(outside, path.join(root, 'dir-link'));
+  fs.symlinkSync(path.join(root, 'data', 'ok.txt'), path.join(root, 'inner-link.txt'));
+  const st = new FsStorage(root);
+
+  test('reads files inside, also through a symlink that stays inside', async () => {
+    assert.equal(new TextDecoder().decode(await st.read('data/ok.txt')), 'inside');
+    assert.equal(new TextDecoder().decode(await st.read('inner-link.txt')), 'inside');
+    assert.equal((await st.stat('data/ok.txt'))?.size, 6);
+    assert.deepEqual((await st.list('data')).map((e) => e.name).sort(), ['file-link.txt', 'ok.txt']);
+  });
+
+  test('refuses a file symlink and a folder symlink leading out', async () => {
+    for (const p of ['data/file-link.txt', 'dir-link/secret.txt']) {
+      await assert.rejects(st.read(p), (e: LakeError) => e.kind === 'out-of-root' && e.path === p, p);
+      await assert.rejects(st.stat(p), (e: LakeError) => e.kind === 'out-of-root', p);
+    }
+    await assert.rejects(st.list('dir-link'), (e: LakeError) => e.kind === 'out-of-root');
+  });
+
+  test('missing files: read is a `missing` error, stat is undefined, list is empty', async () => {
+    await assert.rejects(st.read('nope'), (e: LakeError) => e.kind === 'missing');
+    assert.equal(await st.stat('nope'), undefined);
+    assert.deepEqual(await st.list('nope'), []);
+  });
+});
