@@ -6,12 +6,43 @@
 
 /** A run of 16+ digits: the only way JSON text can hold an integer beyond 2^53. */
 export const LONG_DIGITS = /\d{16}/;
-const MAX_DEPTH = 512;
+/**
+ * Deepest nesting accepted. JSON.parse takes any depth, but everything downstream that walks a
+ * value (JSON.stringify, structured clone to a webview, String() of an array) recurses, so a
+ * crafted 100,000-level document would surface later as a stack overflow far from its file.
+ */
+export const MAX_JSON_DEPTH = 512;
 
 /** Parses JSON; integers beyond ±(2^53−1) become BigInt. Throws SyntaxError on bad input. */
 export function parseJson(text: string): unknown {
-  if (!LONG_DIGITS.test(text)) return JSON.parse(text);
+  if (!LONG_DIGITS.test(text)) return checkJsonDepth(JSON.parse(text));
   return new ExactParser(text).parseDocument();
+}
+
+/**
+ * Returns `value` after checking it nests at most MAX_JSON_DEPTH levels; throws SyntaxError
+ * otherwise. Walks parsed values, not text, so it costs a visit per container and nothing per
+ * character (a log line with a long stats string is one visit).
+ */
+export function checkJsonDepth<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && tooDeep(value, 0)) throw new SyntaxError(`JSON nested too deeply (more than ${MAX_JSON_DEPTH} levels)`);
+  return value;
+}
+
+function tooDeep(v: object, depth: number): boolean {
+  if (depth >= MAX_JSON_DEPTH) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      if (typeof x === 'object' && x !== null && tooDeep(x, depth + 1)) return true;
+    }
+  } else {
+    for (const k in v) {
+      const x = (v as Record<string, unknown>)[k];
+      if (typeof x === 'object' && x !== null && tooDeep(x, depth + 1)) return true;
+    }
+  }
+  return false;
 }
 
 /** Number or BigInt → BigInt-free number when safe, else BigInt. */
@@ -55,9 +86,9 @@ class ExactParser {
   }
 
   private value(depth: number): unknown {
-    if (depth > MAX_DEPTH) this.fail('JSON nested too deeply');
     this.ws();
     const c = this.s[this.i];
+    if (depth >= MAX_JSON_DEPTH && (c === '{' || c === '[')) this.fail(`JSON nested too deeply (more than ${MAX_JSON_DEPTH} levels)`);
     if (c === '{') return this.object(depth);
     if (c === '[') return this.array(depth);
     if (c === '"') return this.string();

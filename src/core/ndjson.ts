@@ -4,7 +4,7 @@
  * file and line: a commit is atomic, so a torn line means a damaged file, not a shorter commit.
  */
 import { LakeError } from './errors';
-import { LONG_DIGITS, parseJson } from './json';
+import { LONG_DIGITS, checkJsonDepth, parseJson } from './json';
 
 const decoder = new TextDecoder();
 
@@ -24,7 +24,7 @@ export function forEachJsonLine(bytes: Uint8Array, file: string, prefix: string,
     if (line === '') continue;
     let value: unknown;
     try {
-      value = exact ? parseJson(line) : JSON.parse(line);
+      value = exact ? parseJson(line) : checkJsonDepth(JSON.parse(line));
     } catch (err) {
       throw new LakeError('corrupt', `${prefix}: invalid JSON on line ${lineNo}: ${(err as Error).message}`, file, { cause: err });
     }

@@ -56,6 +56,16 @@ export function resolveInRoot(path: string): string {
   return out.join('/');
 }
 
+/** True when `resolveInRoot` accepts the path: storages will read it (if it exists). */
+export function isInRoot(path: string): boolean {
+  try {
+    resolveInRoot(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Joins relative path segments ('' segments are skipped). */
 export function joinPath(...parts: string[]): string {
   return parts.filter((p) => p !== '').join('/');

@@ -21,6 +21,7 @@ import { firstLine, prepareReadOnly } from './sandbox';
 import type { ScanPlan } from './scanPlan';
 import { strList } from './sql';
 import { exportRows, type ExportFormat } from './export';
+import { verifyFiles } from './verify';
 
 export type { EngineOptions } from './instances';
 export type { ColumnInfo, Row } from './rows';
@@ -354,22 +355,6 @@ async function run(conn: DuckDBConnection, sql: string, plan: ScanPlan): Promise
     return await conn.stream(sql);
   } catch (err) {
     throw mapQueryError(err, plan);
-  }
-}
-
-/**
- * Checks every data file exists and stays inside the table (the storage resolves symlinks), so a
- * vacuumed file is an error naming it and a symlink cannot lead DuckDB out of the table.
- */
-async function verifyFiles(storage: Storage, files: readonly { path: string }[]): Promise<void> {
-  const BATCH = 256;
-  for (let i = 0; i < files.length; i += BATCH) {
-    const batch = files.slice(i, i + BATCH);
-    const stats = await Promise.all(batch.map((f) => storage.stat(f.path)));
-    stats.forEach((st, j) => {
-      if (!st) throw new LakeError('missing', `data file is missing (removed by VACUUM or never copied); this version cannot be read`, batch[j]!.path);
-      if (st.isDir) throw new LakeError('corrupt', 'data file is a folder', batch[j]!.path);
-    });
   }
 }
 

@@ -18,6 +18,7 @@ import type { Storage } from '../core/storage';
 import { crc32 } from './crc32';
 import { RoaringError, decodeRoaring64 } from './roaring';
 import { strList } from './sql';
+import { verifyFiles } from './verify';
 
 const DV_MAGIC = [0xd1, 0xd3, 0x39, 0x64];
 
@@ -97,6 +98,7 @@ export async function positionDeletes(
   });
   if (relevant.length > 0) {
     const byAbs = new Map(relevant.map((d) => [absPath(d.file), d]));
+    await verifyFiles(storage, relevant.map((d) => d.file), 'position delete file');
     const rows = await query(
       `SELECT filename, file_path, list(pos ORDER BY pos) FROM read_parquet(${strList([...byAbs.keys()])}, filename = true, hive_partitioning = false) GROUP BY ALL`,
     );

@@ -187,6 +187,17 @@ export function segmentsFor(log: DeltaLog, version: number): LogSegment[] {
   throw new LakeError('corrupt', `delta: commit ${gap} is missing from the log, so version ${version} cannot be reconstructed`, commitPath(gap));
 }
 
+/** Why `version` cannot be rebuilt from commits alone (for messages when its checkpoint is unusable). */
+export function noReplayReason(log: DeltaLog, version: number): string {
+  const older = log.checkpoints.filter((c) => c.version < version).length;
+  for (let v = 0; v <= version; v++) {
+    if (log.commitPaths.has(v)) continue;
+    const why = v === 0 && log.versions.length > 0 ? `the log starts at version ${log.versions[0]}` : `commit ${v} is missing`;
+    return `${why}, so version ${version} cannot be rebuilt without it${older > 0 ? ` (${older} older checkpoint(s) did not help either)` : ''}`;
+  }
+  return `no other way to rebuild version ${version} was found`;
+}
+
 /** Versions for which a snapshot can be built (the start of the readable log up to latest). */
 export function earliestReconstructable(log: DeltaLog): number {
   const firstCp = log.checkpoints[0]?.version;

@@ -12,6 +12,10 @@ import { typePartitionValues } from './partitionValues';
 import type { Replay } from './replay';
 import { type ColumnMappingMode, columnMappingMode, parseDeltaSchema, physicalToLogical } from './schema';
 import { numRecordsOf } from './stats';
+import { isInRoot } from '../storage';
+
+/** Cheap pre-test for paths that may leave the table; only those pay for `isInRoot`. */
+const MAYBE_OUTSIDE = /^\/|\.\.|[:\\\0]/;
 
 export interface DeltaSnapshot extends Snapshot {
   format: 'delta';
@@ -73,6 +77,8 @@ export function buildSnapshot(inp: BuildInput): DeltaSnapshot {
   let sizeBytes = 0;
   let numRecords: number | null = 0;
   let numDeleted = 0;
+  // files the storage refuses to read (absolute, URI, climbing out): shown, but never read
+  const outside: string[] = [];
   const files: DataFile[] = new Array(replay.adds.length);
   for (let i = 0; i < replay.adds.length; i++) {
     const { add, path, source } = replay.adds[i]!;
@@ -89,6 +95,8 @@ export function buildSnapshot(inp: BuildInput): DeltaSnapshot {
     if (add.tags) f.tags = add.tags;
     if (add.baseRowId !== undefined) f.baseRowId = add.baseRowId;
     if (add.defaultRowCommitVersion !== undefined) f.defaultRowCommitVersion = add.defaultRowCommitVersion as Int64;
+    if (MAYBE_OUTSIDE.test(path) && !isInRoot(path)) outside.push(path);
+    if (f.deletionVector?.path !== undefined && !isInRoot(f.deletionVector.path)) outside.push(f.deletionVector.path);
     files[i] = f;
     sizeBytes += add.size;
     if (n === null) numRecords = null;
@@ -96,6 +104,9 @@ export function buildSnapshot(inp: BuildInput): DeltaSnapshot {
     if (add.deletionVector) numDeleted += add.deletionVector.cardinality;
   }
   if (!Number.isSafeInteger(sizeBytes)) throw new LakeError('too-large', 'delta: total table size exceeds 2^53 bytes', LOG_DIR);
+  if (outside.length > 0) {
+    inp.notes.push(`${outside.length} file(s) named by the log lie outside the table folder (first: ${JSON.stringify(outside[0])}); Lakelens reads only files inside the table, so rows of this version cannot be shown`);
+  }
 
   const tombstones: Tombstone[] = replay.removes.map(({ remove, path, source }) => {
     const t: Tombstone = {

@@ -16,7 +16,7 @@ import { readCheckpoint } from './checkpoint';
 import { parseJsonActions, parseRawActions } from './commit';
 import { hasReaderFeature } from './features';
 import { LOG_DIR, commitPath } from './logPath';
-import { type DeltaLog, type LogSegment, earliestReconstructable, listDeltaLog, segmentsFor } from './logSegment';
+import { type DeltaLog, type LogSegment, earliestReconstructable, listDeltaLog, noReplayReason, segmentsFor } from './logSegment';
 import { Replay } from './replay';
 import { type DeltaSnapshot, buildSnapshot } from './snapshot';
 
@@ -102,6 +102,10 @@ export class DeltaTable {
           // the first failure is the one to report; say the fallback did not help either
           const why = cause instanceof Error ? cause.message : String(cause);
           throw new LakeError(firstCheckpointError.kind, `${firstCheckpointError.detail}; replaying older log files instead failed too: ${why}`, firstCheckpointError.path, { cause });
+        }
+        if (err instanceof CheckpointError && cause instanceof LakeError) {
+          // the only way to this version was through the broken checkpoint: say why there is no other
+          throw new LakeError(cause.kind, `delta: checkpoint at version ${seg.checkpoint!.version} is unreadable (${cause.detail}) and ${noReplayReason(log, version)}`, cause.path, { cause });
         }
         throw cause;
       }

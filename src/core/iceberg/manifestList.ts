@@ -108,11 +108,14 @@ export async function readManifestList(
     if (typeof raw !== 'string') throw new LakeError('corrupt', `iceberg: ${at} has no manifest_path`, path);
     const specId = intOr(get(o, n.spec), 0);
     const bound = specs.get(specId);
+    // 0 data, 1 deletes (absent in v1 lists); anything else is a kind of manifest we cannot read
+    const content = get(o, n.content) ?? 0;
+    if (content !== 0 && content !== 1) throw new LakeError('corrupt', `iceberg: ${at} has unknown manifest content type ${String(content)}`, path);
     const mf: ManifestFile = {
       path: mapper.tablePath(raw),
       length: countOrNull(get(o, n.length)),
       specId,
-      content: get(o, n.content) === 1 ? 'deletes' : 'data',
+      content: content === 1 ? 'deletes' : 'data',
       sequenceNumber: longOr(get(o, n.seq), 0),
       minSequenceNumber: longOr(get(o, n.minSeq), 0),
       addedSnapshotId: idOrNull(get(o, n.snap)),
