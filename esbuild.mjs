@@ -18,8 +18,17 @@ const testEntries = exists('test')
   : [];
 
 const builds = [
+  // the extension in three bundles: readers and the DuckDB engine load on first use (src/extension/lazy.ts)
   exists('src/extension/extension.ts') && {
     ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',
+    platform: 'node', format: 'cjs', target: 'node20', external, logOverride: { 'unsupported-require-call': 'silent' },
+  },
+  exists('src/extension/readers.ts') && {
+    ...common, entryPoints: ['src/extension/readers.ts'], outfile: 'dist/readers.js',
+    platform: 'node', format: 'cjs', target: 'node20', external,
+  },
+  {
+    ...common, entryPoints: ['src/query/engine.ts'], outfile: 'dist/query.js',
     platform: 'node', format: 'cjs', target: 'node20', external,
   },
   {

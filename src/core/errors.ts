@@ -41,3 +41,8 @@ export function asLakeError(err: unknown, kind: ErrorKind, prefix: string, path?
 export function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new LakeError('cancelled', 'cancelled');
 }
+
+/** A LakeError from any bundle (the extension loads readers and the engine as separate bundles). */
+export function isLakeError(err: unknown): err is LakeError {
+  return err instanceof Error && err.name === 'LakeError' && typeof (err as { kind?: unknown }).kind === 'string';
+}

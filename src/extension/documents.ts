@@ -8,7 +8,7 @@ import { commitPath } from '../core/delta/logPath';
 import { forEachJsonLine } from '../core/ndjson';
 import { stringifyJson } from '../core/json';
 import { FsStorage } from '../core/node/fsStorage';
-import { describeParquet } from '../core/parquetInspect';
+import { readers } from './lazy';
 import type { Log } from './log';
 
 export const COMMIT_SCHEME = 'lakelens-commit';
@@ -56,7 +56,7 @@ export function registerDocuments(log: Log): vscode.Disposable {
     async provideTextDocumentContent(uri) {
       const t = target(uri);
       try {
-        return await describeParquet(new FsStorage(t.root), t.path);
+        return await readers().describeParquet(new FsStorage(t.root), t.path);
       } catch (err) {
         return `# ${log.error(`inspecting ${t.path}`, err)}\n`;
       }

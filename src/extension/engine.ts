@@ -5,13 +5,14 @@
 import * as os from 'node:os';
 import type { QueryEngine, TableQuery } from '../query/engine';
 import { FsStorage } from '../core/node/fsStorage';
+import { query } from './lazy';
 import type { TableEntry } from './registry';
 
 let engineP: Promise<QueryEngine> | undefined;
 const tables = new Map<string, TableQuery>();
 
 export function queryEngine(): Promise<QueryEngine> {
-  engineP ??= import('../query/engine').then((m) => new m.QueryEngine({ tempRoot: os.tmpdir() })).catch((err) => {
+  engineP ??= Promise.resolve().then(() => new (query().QueryEngine)({ tempRoot: os.tmpdir() })).catch((err) => {
     engineP = undefined;
     throw err;
   });

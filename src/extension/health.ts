@@ -2,7 +2,7 @@
  * Gathers the format-specific facts the health analysis needs (log length, checkpoints,
  * snapshots, manifests) and runs it; also the one-line summary shown in the tree.
  */
-import { DeltaTable } from '../core/delta/table';
+import type { DeltaTable } from '../core/delta/table';
 import { type HealthReport, analyzeHealth } from '../core/health';
 import type { Snapshot } from '../core/model';
 import { settings } from './config';
@@ -18,8 +18,8 @@ export async function healthReport(entry: TableEntry, snap: Snapshot, now = Date
     costPerGbMonth: cfg.storageCostPerGBMonth,
     tablePath: entry.root.fsPath,
   };
-  if (table instanceof DeltaTable) {
-    const log = await table.log();
+  if (table.format === 'delta') {
+    const log = await (table as DeltaTable).log();
     const version = Number(snap.version);
     const cp = log.checkpoints.filter((c) => c.version <= version).at(-1)?.version ?? null;
     input.log = { versions: log.versions.length, commitsSinceCheckpoint: cp === null ? version + 1 : version - cp, lastCheckpointVersion: cp };

@@ -3,7 +3,7 @@
  * user-facing errors become a notification naming the file. Nothing here throws.
  */
 import * as vscode from 'vscode';
-import { LakeError } from '../core/errors';
+import { isLakeError } from '../core/errors';
 
 export class Log implements vscode.Disposable {
   readonly channel = vscode.window.createOutputChannel('Lakelens');
@@ -15,7 +15,7 @@ export class Log implements vscode.Disposable {
   /** Logs an error (with stack for internal ones) and returns a one-line message for the user. */
   error(context: string, err: unknown): string {
     const msg = messageOf(err);
-    const internal = !(err instanceof LakeError);
+    const internal = !isLakeError(err);
     this.channel.appendLine(`[${new Date().toISOString()}] ${internal ? 'ERROR' : 'error'} ${context}: ${msg}`);
     if (internal && err instanceof Error && err.stack) this.channel.appendLine(err.stack);
     return msg;
@@ -24,7 +24,7 @@ export class Log implements vscode.Disposable {
   /** Logs and shows a notification; "Show Log" opens the channel. */
   notify(context: string, err: unknown): void {
     const msg = this.error(context, err);
-    if (err instanceof LakeError && err.kind === 'cancelled') return;
+    if (isLakeError(err) && err.kind === 'cancelled') return;
     void vscode.window.showErrorMessage(`Lakelens: ${context}: ${msg}`, 'Show Log').then((pick) => {
       if (pick) this.channel.show(true);
     });

@@ -10,7 +10,8 @@ import { detectFormats, detectTables } from '../core/detect';
 import { globMatcher } from '../core/glob';
 import type { Snapshot, TableFormat, VersionSelector } from '../core/model';
 import { FsStorage } from '../core/node/fsStorage';
-import { type LakeTable, openTable } from '../core/table';
+import type { LakeTable } from '../core/table';
+import { readers } from './lazy';
 import { filesExclude, settings } from './config';
 import type { Log } from './log';
 
@@ -53,7 +54,7 @@ export class TableEntry {
   }
 
   table(): Promise<LakeTable> {
-    this.tableP ??= openTable(new FsStorage(this.root.fsPath), this.format).catch((err) => {
+    this.tableP ??= readers().openTable(new FsStorage(this.root.fsPath), this.format).catch((err) => {
       this.tableP = undefined;
       throw err;
     });

@@ -12,7 +12,6 @@ import { formatBytes } from '../../src/core/format';
 import { FsStorage } from '../../src/core/node/fsStorage';
 import { summarizePartitions } from '../../src/core/partitions';
 import { describeWorkbench } from './lib/suite';
-import type { Workbench } from './lib/workbench';
 import { LAKE, buildWorkspace } from './lib/workspace';
 
 const layout = {
@@ -21,15 +20,6 @@ const layout = {
   'lake/gold/hidden_table': { corpus: 'open/dat/with_schema_change/delta' },
 };
 
-/** Picks an item in the quick pick that a command opened. */
-async function quickPick(wb: Workbench, label: string | RegExp): Promise<void> {
-  const quick = wb.page.locator('.quick-input-widget');
-  await quick.waitFor({ state: 'visible' });
-  const row = quick.locator('.monaco-list-row', { has: wb.page.locator('.label-name', { hasText: label }) }).first();
-  await row.waitFor({ timeout: 10_000 });
-  await row.click();
-  await quick.waitFor({ state: 'hidden', timeout: 10_000 });
-}
 
 describeWorkbench('tree', { workspace: () => buildWorkspace('tree', layout) }, (ctx, it) => {
   const table = (rel: string) => new DeltaTable(new FsStorage(path.join(ctx.folder, rel)));
@@ -141,20 +131,20 @@ describeWorkbench('tree', { workspace: () => buildWorkspace('tree', layout) }, (
   it('palette: Show History reveals the versions; Compare Schemas and Show File Health open their views', async () => {
     const { wb } = ctx;
     await wb.runCommand('Lakelens: Show History');
-    await quickPick(wb, 'hidden_table');
+    await wb.quickPick('hidden_table');
     await wb.waitForTreeRow('v1');
     // reveal moves focus to the tree, which would close a palette opened meanwhile
     await wb.treeRowLocator('Versions').and(wb.page.locator('.selected')).last().waitFor({ timeout: 10_000 });
     await wb.page.waitForTimeout(500);
     await wb.runCommand('Lakelens: Compare Schemas…');
-    await quickPick(wb, 'hidden_table');
+    await wb.quickPick('hidden_table');
     const view = wb.webview();
     await view.locator('.chip.added', { hasText: '2 added' }).waitFor({ timeout: 20_000 });
     await view.locator('.chip.removed', { hasText: '2 removed' }).waitFor();
     await wb.screenshot('schema-diff-from-palette');
     await wb.runCommand('View: Close All Editors');
     await wb.runCommand('Lakelens: Show File Health');
-    await quickPick(wb, 'simple_checkpointed');
+    await wb.quickPick('simple_checkpointed');
     await wb.webview().locator('.verdict').waitFor({ timeout: 20_000 });
     await wb.screenshot('health-from-palette');
     await wb.runCommand('View: Close All Editors');

@@ -36,14 +36,6 @@ async function workspace(): Promise<string> {
   return dir;
 }
 
-async function quickPick(wb: Workbench, label: string | RegExp): Promise<void> {
-  const quick = wb.page.locator('.quick-input-widget');
-  await quick.waitFor({ state: 'visible' });
-  const row = quick.locator('.monaco-list-row', { has: wb.page.locator('.label-name', { hasText: label }) }).first();
-  await row.waitFor({ timeout: 10_000 });
-  await row.click();
-  await quick.waitFor({ state: 'hidden', timeout: 10_000 });
-}
 
 /** The active editor's webview content (panels stay alive hidden, so pick the visible one). */
 function view(wb: Workbench) {
@@ -88,8 +80,8 @@ describeWorkbench('views', { workspace }, (ctx, it) => {
     const [r0, r1] = [await expectedRows(path.join(exp, 'v0/table_content')), await expectedRows(path.join(exp, 'v1/table_content'))];
     await wb.runCommand('View: Close All Editors');
     await wb.runCommand('Lakelens: Preview Rows at Version…');
-    await quickPick(wb, 'events');
-    await quickPick(wb, 'v1');
+    await wb.quickPick('events');
+    await wb.quickPick('v1');
     const v = view(wb);
     await v.locator('.row-count', { hasText: new RegExp(`^${r1}$`) }).waitFor({ timeout: 30_000 });
     await v.locator('aside.history button', { hasText: 'v0' }).click();
@@ -112,7 +104,7 @@ describeWorkbench('views', { workspace }, (ctx, it) => {
     const { wb } = ctx;
     await wb.runCommand('View: Close All Editors');
     await wb.runCommand('Lakelens: New SQL Query');
-    await quickPick(wb, 'covid');
+    await wb.quickPick('covid');
     const v = view(wb);
     const editor = v.locator('textarea.editor');
     await editor.waitFor({ timeout: 30_000 });
@@ -146,7 +138,7 @@ describeWorkbench('views', { workspace }, (ctx, it) => {
     const { wb } = ctx;
     await wb.runCommand('View: Close All Editors');
     await wb.runCommand('Lakelens: Show File Health');
-    await quickPick(wb, 'small_files');
+    await wb.quickPick('small_files');
     const v = view(wb);
     await v.locator('.verdict.action', { hasText: 'Action recommended' }).waitFor({ timeout: 30_000 });
     await v.locator('.action pre', { hasText: /^OPTIMIZE delta\.`.*small_files`$/ }).waitFor();
@@ -161,7 +153,7 @@ describeWorkbench('views', { workspace }, (ctx, it) => {
     const { wb } = ctx;
     await wb.runCommand('View: Close All Editors');
     await wb.runCommand('Lakelens: Compare Schemas…');
-    await quickPick(wb, 'renamed');
+    await wb.quickPick('renamed');
     const v = view(wb);
     // defaults: previous vs latest, which did not rename; pick v1 → v2
     await v.locator('.notice, .chip').first().waitFor({ timeout: 30_000 });
@@ -190,8 +182,8 @@ describeWorkbench('views', { workspace }, (ctx, it) => {
     await wb.waitForTreeRow(HOSTILE.column);
     await wb.screenshot('hostile-tree');
     await wb.runCommand('Lakelens: Preview Rows at Version…');
-    await quickPick(wb, 'hostile');
-    await quickPick(wb, 'v0');
+    await wb.quickPick('hostile');
+    await wb.quickPick('v0');
     const v = view(wb);
     await v.locator('.grid-cell', { hasText: HOSTILE.script }).waitFor({ timeout: 30_000 });
     await v.locator('.grid-cell', { hasText: HOSTILE.url }).waitFor();
@@ -204,7 +196,7 @@ describeWorkbench('views', { workspace }, (ctx, it) => {
     assert.equal(await v.locator('img, svg[onload], b[onmouseover]').count(), 0, 'no element built from table data');
     await wb.screenshot('hostile-preview');
     await wb.runCommand('Lakelens: Show File Health');
-    await quickPick(wb, 'hostile');
+    await wb.quickPick('hostile');
     await view(wb).locator('.verdict').waitFor({ timeout: 30_000 });
     await wb.page.waitForTimeout(500);
     assert.deepEqual(dialogs, [], 'no alert() ran');

@@ -229,6 +229,23 @@ export class Workbench {
     return text;
   }
 
+  /** Picks an item (by label) in the quick pick a command opened, and waits for it to close. */
+  async quickPick(label: string | RegExp): Promise<void> {
+    const quick = this.page.locator('.quick-input-widget');
+    await quick.waitFor({ state: 'visible' });
+    const row = quick.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first();
+    await row.waitFor({ timeout: 10_000 });
+    await row.click();
+    // done when the picker closes or moves on to its next question (the row is gone); a click
+    // landing while the picker was still filling in is ignored, so click once more
+    const gone = (timeout: number) =>
+      Promise.any([quick.waitFor({ state: 'hidden', timeout }), row.waitFor({ state: 'detached', timeout })]).then(() => true, () => false);
+    if (!(await gone(3000))) {
+      await row.click({ timeout: 2000 }).catch(() => undefined);
+      if (!(await gone(10_000))) throw new Error(`quick pick item ${String(label)} did not take`);
+    }
+  }
+
   /** A notification toast containing text. */
   notification(text: string | RegExp): Locator {
     return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
