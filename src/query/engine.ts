@@ -369,5 +369,6 @@ function mapQueryError(err: unknown, plan: Pick<ScanPlan, 'files'>, signal?: Abo
   if (signal?.aborted || /^INTERRUPT Error/i.test(msg)) return new LakeError('cancelled', 'query cancelled');
   if (/Permission Error/.test(msg)) return new LakeError('out-of-root', `SQL: ${msg} (queries may read only the table's own folder)`);
   if (/IO Error|No files found|Cannot open file/i.test(msg)) return translateReadError(err, plan.files);
+  if (/^Out of Memory Error/.test(msg)) return new LakeError('too-large', `the query needs more memory than the engine's limit allows (${msg})`, undefined, { cause: err });
   return new LakeError('invalid-argument', `SQL: ${msg}`, undefined, { cause: err });
 }

@@ -46,6 +46,7 @@ export async function listDeltaLog(storage: Storage): Promise<DeltaLog> {
   const cpFiles: CheckpointFile[] = [];
   let hasHint = false;
   let hasStagedDir = false;
+  const unplaceable: string[] = [];
   for (const e of entries) {
     if (e.isDir) {
       if (e.name === '_staged_commits') hasStagedDir = true;
@@ -67,11 +68,15 @@ export async function listDeltaLog(storage: Storage): Promise<DeltaLog> {
         hasHint = true;
         break;
       default:
-        break; // compaction files and unknown files: ignored (replaying commits is always correct)
+        // compaction files and unknown files: ignored (replaying commits is always correct), but
+        // a log file numbered beyond 2^53 cannot be placed exactly: say it was left out
+        if (f.kind === 'unknown' && /^\d{20}\./.test(e.name) && !Number.isSafeInteger(Number(e.name.slice(0, 20)))) unplaceable.push(e.name);
+        break;
     }
   }
   versions.sort((a, b) => a - b);
   const notes: string[] = [];
+  if (unplaceable.length > 0) notes.push(`ignored ${unplaceable.length} log file(s) numbered beyond 2^53, which cannot be ordered exactly (${unplaceable[0]})`);
   const checkpoints = groupCheckpoints(cpFiles, notes);
   if (versions.length === 0 && checkpoints.length === 0) throw new LakeError('not-a-table', 'delta: _delta_log holds no commits or checkpoints', LOG_DIR);
   const latest = Math.max(versions.at(-1) ?? -1, checkpoints.at(-1)?.version ?? -1);

@@ -45,11 +45,25 @@ function parseStatsJson(stats: string, file: string): ColumnStats {
   return out;
 }
 
+/** Fields of a struct by physical name, built once per struct (wide schemas: 10,000 columns). */
+const byPhysical = new WeakMap<StructType, Map<string, StructType['fields'][number]>>();
+
+function fieldsByPhysical(schema: StructType): Map<string, StructType['fields'][number]> {
+  let m = byPhysical.get(schema);
+  if (!m) {
+    m = new Map();
+    for (const x of schema.fields) if (!m.has(x.physicalName ?? x.name)) m.set(x.physicalName ?? x.name, x);
+    byPhysical.set(schema, m);
+  }
+  return m;
+}
+
 /** Renames physical column names to logical ones, recursively through structs. */
 function toLogical(values: Record<string, unknown>, schema: StructType): Record<string, unknown> {
   const out: Record<string, unknown> = {};
+  const fields = fieldsByPhysical(schema);
   for (const [k, v] of Object.entries(values)) {
-    const f = schema.fields.find((x) => (x.physicalName ?? x.name) === k);
+    const f = fields.get(k);
     const name = f?.name ?? k;
     out[name] = f && isStruct(f.type as DataType) && typeof v === 'object' && v !== null ? toLogical(v as Record<string, unknown>, f.type as StructType) : v;
   }

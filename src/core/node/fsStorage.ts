@@ -91,9 +91,15 @@ export class FsStorage implements Storage {
   async readRange(path: string, start: number, end: number): Promise<Uint8Array> {
     const real = await this.checked(path);
     if (real === undefined) throw new LakeError('missing', 'file not found', path);
+    if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0) {
+      throw new LakeError('invalid-argument', `invalid byte range ${start}–${end}`, path);
+    }
     const fh = await fs.open(real, 'r');
     try {
-      const len = Math.max(0, end - start);
+      // sizes and offsets come from table metadata: allocate for what the file holds, not for
+      // what a descriptor claims (a deletion vector "of 1 TB" is a short read, not a 1 TB buffer)
+      const size = (await fh.stat()).size;
+      const len = Math.max(0, Math.min(end, size) - start);
       const buf = Buffer.allocUnsafe(len);
       let got = 0;
       while (got < len) {
