@@ -104,8 +104,8 @@ describe('lakelens CLI', () => {
       fs.writeFileSync(commit, text.replace(/"stats":"(?:[^"\\]|\\.)*"/, `"stats":${stats}`));
       const r = run('snapshot', dir, '--json', '--stats');
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /"value": "9223372036854775807"/);
-      assert.match(r.stdout, /"value": "-9223372036854775808"/);
+      assert.match(r.stdout, /"value": ?"9223372036854775807"/);
+      assert.match(r.stdout, /"value": ?"-9223372036854775808"/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

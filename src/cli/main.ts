@@ -13,7 +13,7 @@ import type { TableFormat, VersionSelector } from '../core/model';
 import { openTable } from '../core/table';
 import { UsageError, parseArgs } from './args';
 import { formatHistory, formatSchema, formatSnapshot, table } from './format';
-import { snapshotJson } from './json';
+import { writeSnapshotJson } from './json';
 import { ROWS_COMMANDS, runRowsCommand } from './rowsCommands';
 
 const USAGE = `Usage: lakelens <command> [options]
@@ -82,7 +82,8 @@ async function main(argv: string[]): Promise<number> {
       const sel = selector(flags);
       const t = await openTable(new FsStorage(target), formatFlag(flags));
       const snap = await t.snapshot(sel);
-      out(snapshotJson(snap, flags.has('stats')), () => formatSnapshot(snap, flags.has('files')));
+      if (json) writeSnapshotJson((c) => process.stdout.write(c), snap, flags.has('stats'));
+      else process.stdout.write(formatSnapshot(snap, flags.has('files')) + '\n');
       return 0;
     }
     case 'schema': {

@@ -4,15 +4,15 @@
  * file and line: a commit is atomic, so a torn line means a damaged file, not a shorter commit.
  */
 import { LakeError } from './errors';
-import { LONG_DIGITS, checkJsonDepth, parseJson } from './json';
+import { MAX_JSON_DEPTH, checkJsonDepth, hasLongDigitRun, parseJson } from './json';
 
 const decoder = new TextDecoder();
 
 /** Calls `onLine` with each parsed non-empty line of `bytes`. */
 export function forEachJsonLine(bytes: Uint8Array, file: string, prefix: string, onLine: (value: unknown, line: number) => void): void {
+  // one scan of the whole file decides whether any line can hold an int64 beyond 2^53
+  const exact = hasLongDigitRun(bytes);
   const text = decoder.decode(bytes);
-  // one scan of the whole text decides whether any line can hold an int64 beyond 2^53
-  const exact = LONG_DIGITS.test(text);
   let start = 0;
   let lineNo = 0;
   while (start <= text.length) {
@@ -24,7 +24,8 @@ export function forEachJsonLine(bytes: Uint8Array, file: string, prefix: string,
     if (line === '') continue;
     let value: unknown;
     try {
-      value = exact ? parseJson(line) : checkJsonDepth(JSON.parse(line));
+      // nesting deeper than the limit takes 2 characters a level: short lines need no check
+      value = exact ? parseJson(line) : line.length <= 2 * MAX_JSON_DEPTH ? JSON.parse(line) : checkJsonDepth(JSON.parse(line));
     } catch (err) {
       throw new LakeError('corrupt', `${prefix}: invalid JSON on line ${lineNo}: ${(err as Error).message}`, file, { cause: err });
     }

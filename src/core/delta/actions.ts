@@ -138,7 +138,7 @@ function bool(v: unknown, dflt: boolean): boolean {
 }
 
 /** Map<String,String> from JSON object or hyparquet map; values null stay null. */
-function strMap(v: unknown, what: string, file: string): Record<string, string | null> {
+export function strMap(v: unknown, what: string, file: string): Record<string, string | null> {
   if (v === undefined || v === null) return {};
   if (v instanceof Map) v = Object.fromEntries(v);
   if (Array.isArray(v)) v = Object.fromEntries(v.map((e: Obj) => [e.key, e.value]));
@@ -179,10 +179,11 @@ export function dvUniqueId(d: DvDescriptor | undefined): string {
 
 // ---------------------------------------------------------------------------------------------
 
-export function toAdd(v: Obj, file: string): AddAction {
+/** `partitionValues`: the already normalised map, when the caller has it (replay shares them). */
+export function toAdd(v: Obj, file: string, partitionValues?: Record<string, string | null>): AddAction {
   const a: AddAction = {
     path: str(v.path, 'add.path', file),
-    partitionValues: strMap(v.partitionValues, 'add.partitionValues', file),
+    partitionValues: partitionValues ?? strMap(v.partitionValues, 'add.partitionValues', file),
     size: safeInt(v.size, 'add.size', file),
     modificationTime: optInt(v.modificationTime, 'add.modificationTime', file) ?? 0,
     dataChange: bool(v.dataChange, true),

@@ -6,7 +6,7 @@
  */
 import { LakeError } from '../errors';
 import type { AddAction, DomainMetadataAction, MetadataAction, ProtocolAction, RemoveAction, TxnAction } from './actions';
-import { dv, dvUniqueId, isObj, toAdd, toDomainMetadata, toMetadata, toProtocol, toRemove, toTxn } from './actions';
+import { dv, dvUniqueId, isObj, strMap, toAdd, toDomainMetadata, toMetadata, toProtocol, toRemove, toTxn } from './actions';
 import { canonicalDeltaPath } from './paths';
 
 export interface LiveAdd {
@@ -23,8 +23,17 @@ export interface LiveRemove {
   source: string;
 }
 
+const EMPTY: Record<string, string | null> = Object.freeze({}) as Record<string, string | null>;
+
+/** A trie over (column, value) pairs in the order a map lists them; `map` is the shared result. */
+interface PartitionNode {
+  next: Map<string, Map<string | null, PartitionNode>>;
+  map?: Record<string, string | null>;
+}
+
 export class Replay {
   private readonly seen = new Set<string>();
+  private readonly partitionRoot: PartitionNode = { next: new Map() };
   readonly adds: LiveAdd[] = [];
   readonly removes: LiveRemove[] = [];
   protocol?: { action: ProtocolAction; source: string };
@@ -45,19 +54,22 @@ export class Replay {
       const add = raw.add;
       if (isObj(add)) {
         const path = this.keyPath(add.path, 'add', source);
-        const key = `${path}\0${dvUniqueId(dv(add.deletionVector, source))}`;
-        if (this.seen.has(key)) continue;
-        this.seen.add(key);
-        this.adds.push({ add: toAdd(add, source), path, source });
+        const seen = this.seen.size;
+        this.seen.add(this.key(path, add.deletionVector, source));
+        if (this.seen.size === seen) continue; // one hash lookup, not has() then add()
+        const a = toAdd(add, source, this.share(add.partitionValues, 'add', source));
+        this.adds.push({ add: a, path, source });
         continue;
       }
       const remove = raw.remove;
       if (isObj(remove)) {
         const path = this.keyPath(remove.path, 'remove', source);
-        const key = `${path}\0${dvUniqueId(dv(remove.deletionVector, source))}`;
-        if (this.seen.has(key)) continue;
-        this.seen.add(key);
-        this.removes.push({ remove: toRemove(remove, source), path, source });
+        const seen = this.seen.size;
+        this.seen.add(this.key(path, remove.deletionVector, source));
+        if (this.seen.size === seen) continue;
+        const r = toRemove(remove, source);
+        if (r.partitionValues) r.partitionValues = this.share(r.partitionValues, 'remove', source);
+        this.removes.push({ remove: r, path, source });
       } else if (isObj(raw.metaData)) {
         if (!this.metadata) this.metadata = { action: toMetadata(raw.metaData, source), source };
       } else if (isObj(raw.protocol)) {
@@ -70,6 +82,35 @@ export class Replay {
         if (!this.domains.has(d.domain)) this.domains.set(d.domain, d);
       }
     }
+  }
+
+  /** Logical-file key: the path alone without a DV (no string built), else path + DV id. */
+  private key(path: string, rawDv: unknown, source: string): string {
+    if (rawDv === undefined || rawDv === null) return path;
+    const id = dvUniqueId(dv(rawDv, source));
+    return id === '' ? path : `${path}\0${id}`;
+  }
+
+  /**
+   * One shared, normalised map per distinct partition: a million adds in a thousand partitions
+   * keep 1,000 maps. Looked up through nested maps (column, then value), so no key string is
+   * built per add.
+   */
+  private share(raw: unknown, kind: string, source: string): Record<string, string | null> {
+    if (raw === undefined || raw === null) return EMPTY;
+    if (!isObj(raw) || Object.getPrototypeOf(raw) !== Object.prototype) return strMap(raw, `${kind}.partitionValues`, source);
+    let node = this.partitionRoot;
+    for (const k in raw) {
+      const v = raw[k];
+      if (v !== null && typeof v !== 'string') return strMap(raw, `${kind}.partitionValues`, source);
+      let byValue = node.next.get(k);
+      if (!byValue) node.next.set(k, (byValue = new Map()));
+      let child = byValue.get(v);
+      if (!child) byValue.set(v, (child = { next: new Map() }));
+      node = child;
+    }
+    node.map ??= raw as Record<string, string | null>;
+    return node.map;
   }
 
   private keyPath(p: unknown, kind: string, source: string): string {

@@ -63,14 +63,13 @@ export function buildSnapshot(inp: BuildInput): DeltaSnapshot {
 
   // files of one partition share one frozen partition-values object: 1M files in 1,000
   // partitions cost 1,000 typed objects, not 1M
-  const pvCache = new Map<string, Readonly<Record<string, PartitionValue>>>();
+  // replay already shares one raw map per distinct partition, so the typed one is found by identity
+  const pvCache = new Map<Record<string, string | null>, Readonly<Record<string, PartitionValue>>>();
   const typedValues = (values: Record<string, string | null>, source: string) => {
-    let key = '';
-    for (const k in values) key += `${k}\u0001${values[k] ?? '\u0002'}\u0000`;
-    let v = pvCache.get(key);
+    let v = pvCache.get(values);
     if (!v) {
       v = Object.freeze(typePartitionValues(values, partitionColumns, schema, physToLogical, source));
-      pvCache.set(key, v);
+      pvCache.set(values, v);
     }
     return v as Record<string, PartitionValue>;
   };

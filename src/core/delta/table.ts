@@ -115,8 +115,20 @@ export class DeltaTable {
 
   private async load(seg: LogSegment, log: DeltaLog, signal?: AbortSignal): Promise<DeltaSnapshot> {
     const replay = new Replay(this.rootAbs);
-    const commits = await this.readRawCommits(seg.commits, signal);
-    for (let i = commits.length - 1; i >= 0; i--) replay.apply(commits[i]!, seg.commits[i]!.path);
+    // newest first, a batch of reads at a time, parsed and applied one commit at a time: a parsed
+    // commit is dropped once applied, so memory holds the live files, not the whole log
+    let newestCommitInfo: Record<string, unknown> | undefined;
+    for (let end = seg.commits.length; end > 0; end -= PARALLEL_READS) {
+      checkAborted(signal);
+      const batch = seg.commits.slice(Math.max(0, end - PARALLEL_READS), end);
+      const bytes: (Uint8Array | undefined)[] = await Promise.all(batch.map((c) => this.storage.read(c.path)));
+      for (let i = batch.length - 1; i >= 0; i--) {
+        const actions = parseRawActions(bytes[i]!, batch[i]!.path);
+        bytes[i] = undefined;
+        if (end === seg.commits.length && i === batch.length - 1) newestCommitInfo = commitInfoOf(actions);
+        replay.apply(actions, batch[i]!.path);
+      }
+    }
     let cpInfo: { version: number; variant: string; path: string } | undefined;
     if (seg.checkpoint) {
       checkAborted(signal);
@@ -138,7 +150,7 @@ export class DeltaTable {
     const last = seg.commits.at(-1);
     let head: CommitHead;
     if (last && last.version === seg.version) {
-      const ci = commitInfoOf(commits.at(-1)!);
+      const ci = newestCommitInfo;
       head = { version: seg.version, timestamp: await this.timestampFrom(ci, last.path), ...(ci ? { commitInfo: ci } : {}) };
     } else head = await this.commitHead(seg.version, log);
 
@@ -162,18 +174,6 @@ export class DeltaTable {
       );
     }
     return snap;
-  }
-
-  /** Raw actions of commit files, read in parallel batches, in order. */
-  private async readRawCommits(commits: { version: number; path: string }[], signal?: AbortSignal): Promise<unknown[][]> {
-    const out: unknown[][] = new Array(commits.length);
-    for (let i = 0; i < commits.length; i += PARALLEL_READS) {
-      checkAborted(signal);
-      const batch = commits.slice(i, i + PARALLEL_READS);
-      const parsed = await Promise.all(batch.map(async (c) => parseRawActions(await this.storage.read(c.path), c.path)));
-      parsed.forEach((p, j) => (out[i + j] = p));
-    }
-    return out;
   }
 
   /** Reads commit files in parallel batches, keeping order. */
