@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
+import { formatHistory, formatSnapshot } from '../src/cli/format';
 import { readAvroFile } from '../src/core/avro/container';
 import { parseFileStats } from '../src/core/delta/stats';
 import { DeltaTable } from '../src/core/delta/table';
@@ -303,4 +304,14 @@ test('NaN and infinities: legal double partition values read back exactly; bad s
   const bad = copyOf(DELTA_SMALL);
   appendCommit(bad, [addAction('n.parquet', { stats: '{"minValues":{"d":NaN},"numRecords":1}' })]);
   await assert.rejects(new DeltaTable(bad).snapshot(), lake('corrupt', /add\.stats is not valid JSON/));
+});
+
+test('timestamps beyond the calendar are shown as numbers, not thrown as RangeErrors', async () => {
+  const m = copyOf(DELTA_SMALL);
+  const v = appendCommit(m, [{ commitInfo: { timestamp: 18446744073709551616, operation: 'WRITE' } }, addAction('a.parquet')]);
+  const t = new DeltaTable(m);
+  const h = await t.history({ limit: 1 });
+  assert.equal(h.versions[0]!.version, v);
+  assert.match(formatHistory(h), /invalid time \(18446744073709552000 ms\)/);
+  assert.match(formatSnapshot(await t.snapshot(), false), /timestamp: +invalid time/);
 });

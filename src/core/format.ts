@@ -21,9 +21,14 @@ export function formatCount(n: number | bigint | null | undefined): string {
   return n.toLocaleString('en-US');
 }
 
-/** ms → "2024-05-01T12:00:00Z". */
+/** Largest |ms| a Date can hold (±100,000,000 days around 1970). */
+const MAX_DATE_MS = 8.64e15;
+
+/** ms → "2024-05-01T12:00:00Z"; a time no calendar holds (from a damaged log) is shown as its number. */
 export function isoTime(ms: number | null | undefined): string {
-  return ms === null || ms === undefined ? '-' : new Date(ms).toISOString().replace('.000Z', 'Z');
+  if (ms === null || ms === undefined) return '-';
+  if (!Number.isFinite(ms) || Math.abs(ms) > MAX_DATE_MS) return `invalid time (${String(ms)} ms)`;
+  return new Date(ms).toISOString().replace('.000Z', 'Z');
 }
 
 /** ms → "3 hours ago" relative to `now`. */

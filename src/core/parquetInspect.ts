@@ -21,7 +21,7 @@ function show(v: unknown): string {
   if (v === undefined || v === null) s = 'null';
   else if (typeof v === 'bigint') s = v.toString();
   else if (v instanceof Uint8Array) s = '0x' + Array.from(v.subarray(0, 64), (b) => b.toString(16).padStart(2, '0')).join('') + (v.length > 64 ? '…' : '');
-  else if (v instanceof Date) s = v.toISOString();
+  else if (v instanceof Date) s = Number.isNaN(v.getTime()) ? 'invalid date' : v.toISOString();
   else if (typeof v === 'string') s = JSON.stringify(v);
   else s = String(v);
   s = s.replace(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);

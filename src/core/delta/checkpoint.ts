@@ -43,7 +43,8 @@ export async function readParquetActions(storage: Storage, path: string): Promis
 
 /** hyparquet gives Dates for timestamps (stats_parsed); our model keeps ISO strings. */
 function normalizeParquetValue(v: unknown): unknown {
-  if (v instanceof Date) return v.toISOString();
+  // a timestamp beyond the calendar (damaged or hostile stats) is no value rather than a crash
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
   if (Array.isArray(v)) return v.map(normalizeParquetValue);
   if (v && typeof v === 'object' && !(v instanceof Uint8Array)) {
     const out: Record<string, unknown> = {};

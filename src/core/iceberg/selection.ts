@@ -11,6 +11,7 @@
 import { LakeError } from '../errors';
 import type { VersionInfo, VersionSelector } from '../model';
 import type { SnapshotMeta, TableMetadata } from './tableMetadata';
+import { isoTime } from '../format';
 
 export interface Selection {
   snapshot: SnapshotMeta | null;
@@ -69,7 +70,7 @@ export function selectSnapshot(md: TableMetadata, sel: VersionSelector, metadata
 }
 
 function asOf(md: TableMetadata, t: number, find: (id: string, how: string) => Selection): Selection {
-  const iso = (ms: number) => new Date(ms).toISOString();
+  const iso = isoTime;
   if (md.snapshotLog.length > 0) {
     let hit: { timestampMs: number; snapshotId: string } | undefined;
     for (const e of md.snapshotLog) if (e.timestampMs <= t && (!hit || e.timestampMs >= hit.timestampMs)) hit = e;
