@@ -9,6 +9,7 @@ import { IcebergTable } from './iceberg/table';
 import type { HistoryPage, SchemaVersion, Snapshot, TableFormat, VersionChanges, VersionId, VersionSelector } from './model';
 import type { Storage } from './storage';
 import { detectFormats } from './detect';
+import type { TableOptions } from './yielder';
 
 export interface LakeTable {
   readonly format: TableFormat;
@@ -24,7 +25,7 @@ export interface LakeTable {
 }
 
 /** Opens the table rooted at `storage`; `format` picks one side of a multi-format (UniForm) table. */
-export async function openTable(storage: Storage, format?: TableFormat): Promise<LakeTable> {
+export async function openTable(storage: Storage, format?: TableFormat, opts?: TableOptions): Promise<LakeTable> {
   const formats = await detectFormats(storage, '');
   if (formats.length === 0) {
     throw new LakeError('not-a-table', 'not a Delta, Iceberg or Hudi table: no _delta_log/, metadata/*.metadata.json or .hoodie/ found', storage.root);
@@ -33,7 +34,7 @@ export async function openTable(storage: Storage, format?: TableFormat): Promise
   if (!formats.includes(chosen)) throw new LakeError('not-a-table', `not a ${chosen} table (found: ${formats.join(', ')})`, storage.root);
   switch (chosen) {
     case 'delta':
-      return new DeltaTable(storage);
+      return new DeltaTable(storage, opts);
     case 'iceberg':
       return new IcebergTable(storage);
     case 'hudi':

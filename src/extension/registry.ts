@@ -54,7 +54,8 @@ export class TableEntry {
   }
 
   table(): Promise<LakeTable> {
-    this.tableP ??= readers().openTable(new FsStorage(this.root.fsPath), this.format).catch((err) => {
+    // the host must stay responsive: readers pause for the event loop every 15 ms of parsing
+    this.tableP ??= readers().openTable(new FsStorage(this.root.fsPath), this.format, { yieldEveryMs: 15 }).catch((err) => {
       this.tableP = undefined;
       throw err;
     });

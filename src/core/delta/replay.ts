@@ -49,38 +49,41 @@ export class Replay {
    * re-added a thousand times costs one normalisation, not a thousand.
    */
   apply(actions: unknown[], source: string): void {
-    for (const raw of actions) {
-      if (!isObj(raw)) throw new LakeError('corrupt', 'delta: log line is not a JSON object', source);
-      const add = raw.add;
-      if (isObj(add)) {
-        const path = this.keyPath(add.path, 'add', source);
-        const seen = this.seen.size;
-        this.seen.add(this.key(path, add.deletionVector, source));
-        if (this.seen.size === seen) continue; // one hash lookup, not has() then add()
-        const a = toAdd(add, source, this.share(add.partitionValues, 'add', source));
-        this.adds.push({ add: a, path, source });
-        continue;
-      }
-      const remove = raw.remove;
-      if (isObj(remove)) {
-        const path = this.keyPath(remove.path, 'remove', source);
-        const seen = this.seen.size;
-        this.seen.add(this.key(path, remove.deletionVector, source));
-        if (this.seen.size === seen) continue;
-        const r = toRemove(remove, source);
-        if (r.partitionValues) r.partitionValues = this.share(r.partitionValues, 'remove', source);
-        this.removes.push({ remove: r, path, source });
-      } else if (isObj(raw.metaData)) {
-        if (!this.metadata) this.metadata = { action: toMetadata(raw.metaData, source), source };
-      } else if (isObj(raw.protocol)) {
-        if (!this.protocol) this.protocol = { action: toProtocol(raw.protocol, source), source };
-      } else if (isObj(raw.txn)) {
-        const t = toTxn(raw.txn, source);
-        if (!this.txns.has(t.appId)) this.txns.set(t.appId, t);
-      } else if (isObj(raw.domainMetadata)) {
-        const d = toDomainMetadata(raw.domainMetadata, source);
-        if (!this.domains.has(d.domain)) this.domains.set(d.domain, d);
-      }
+    for (const raw of actions) this.applyOne(raw, source);
+  }
+
+  /** Applies one raw action (see `apply`). */
+  applyOne(raw: unknown, source: string): void {
+    if (!isObj(raw)) throw new LakeError('corrupt', 'delta: log line is not a JSON object', source);
+    const add = raw.add;
+    if (isObj(add)) {
+      const path = this.keyPath(add.path, 'add', source);
+      const seen = this.seen.size;
+      this.seen.add(this.key(path, add.deletionVector, source));
+      if (this.seen.size === seen) return; // one hash lookup, not has() then add()
+      const a = toAdd(add, source, this.share(add.partitionValues, 'add', source));
+      this.adds.push({ add: a, path, source });
+      return;
+    }
+    const remove = raw.remove;
+    if (isObj(remove)) {
+      const path = this.keyPath(remove.path, 'remove', source);
+      const seen = this.seen.size;
+      this.seen.add(this.key(path, remove.deletionVector, source));
+      if (this.seen.size === seen) return;
+      const r = toRemove(remove, source);
+      if (r.partitionValues) r.partitionValues = this.share(r.partitionValues, 'remove', source);
+      this.removes.push({ remove: r, path, source });
+    } else if (isObj(raw.metaData)) {
+      if (!this.metadata) this.metadata = { action: toMetadata(raw.metaData, source), source };
+    } else if (isObj(raw.protocol)) {
+      if (!this.protocol) this.protocol = { action: toProtocol(raw.protocol, source), source };
+    } else if (isObj(raw.txn)) {
+      const t = toTxn(raw.txn, source);
+      if (!this.txns.has(t.appId)) this.txns.set(t.appId, t);
+    } else if (isObj(raw.domainMetadata)) {
+      const d = toDomainMetadata(raw.domainMetadata, source);
+      if (!this.domains.has(d.domain)) this.domains.set(d.domain, d);
     }
   }
 

@@ -13,6 +13,7 @@ import type { Replay } from './replay';
 import { type ColumnMappingMode, columnMappingMode, parseDeltaSchema, physicalToLogical } from './schema';
 import { numRecordsOf } from './stats';
 import { isInRoot } from '../storage';
+import { NEVER, type Yielder } from '../yielder';
 
 /** Cheap pre-test for paths that may leave the table; only those pay for `isInRoot`. */
 const MAYBE_OUTSIDE = /^\/|\.\.|[:\\\0]/;
@@ -41,9 +42,11 @@ export interface BuildInput {
   checkpoint?: { version: number; variant: string; path: string };
   commitInfo?: Record<string, unknown>;
   notes: string[];
+  /** Pauses the build of a large file list for the event loop. */
+  yielder?: Yielder;
 }
 
-export function buildSnapshot(inp: BuildInput): DeltaSnapshot {
+export async function buildSnapshot(inp: BuildInput): Promise<DeltaSnapshot> {
   const { replay, rootAbs } = inp;
   if (!replay.protocol) {
     throw new LakeError('corrupt', `delta: no protocol action found while rebuilding version ${inp.version}`, inp.checkpoint ? inp.checkpoint.path : LOG_DIR);
@@ -79,7 +82,9 @@ export function buildSnapshot(inp: BuildInput): DeltaSnapshot {
   // files the storage refuses to read (absolute, URI, climbing out): shown, but never read
   const outside: string[] = [];
   const files: DataFile[] = new Array(replay.adds.length);
+  const y = inp.yielder ?? NEVER;
   for (let i = 0; i < replay.adds.length; i++) {
+    if ((i & 1023) === 0 && y.due()) await y.pause();
     const { add, path, source } = replay.adds[i]!;
     const n = numRecordsOf(add.stats, add.statsParsed, source);
     const f: DataFile = {

@@ -13,7 +13,9 @@ import { numRecordsOf } from './stats';
 import { type Storage, readText } from '../storage';
 import type { Action } from './actions';
 import { readCheckpoint } from './checkpoint';
-import { parseJsonActions, parseRawActions } from './commit';
+import { parseJsonActions } from './commit';
+import { forEachJsonLineYielding } from '../ndjson';
+import { type TableOptions, type Yielder, yielderFor } from '../yielder';
 import { hasReaderFeature } from './features';
 import { LOG_DIR, commitPath } from './logPath';
 import { type DeltaLog, type LogSegment, earliestReconstructable, listDeltaLog, noReplayReason, segmentsFor } from './logSegment';
@@ -35,7 +37,11 @@ export class DeltaTable {
   private readonly heads = new Map<number, Promise<CommitHead>>();
   private schemaHistoryPromise?: Promise<SchemaVersion[]>;
 
-  constructor(readonly storage: Storage) {}
+  private readonly yielder: Yielder;
+
+  constructor(readonly storage: Storage, opts?: TableOptions) {
+    this.yielder = yielderFor(opts);
+  }
 
   /** Absolute root with POSIX separators, to recognise absolute paths that point inside the table. */
   get rootAbs(): string {
@@ -123,10 +129,13 @@ export class DeltaTable {
       const batch = seg.commits.slice(Math.max(0, end - PARALLEL_READS), end);
       const bytes: (Uint8Array | undefined)[] = await Promise.all(batch.map((c) => this.storage.read(c.path)));
       for (let i = batch.length - 1; i >= 0; i--) {
-        const actions = parseRawActions(bytes[i]!, batch[i]!.path);
+        const path = batch[i]!.path;
+        const newest = end === seg.commits.length && i === batch.length - 1;
+        await forEachJsonLineYielding(bytes[i]!, path, 'delta', this.yielder, (raw) => {
+          if (newest && newestCommitInfo === undefined) newestCommitInfo = commitInfoOf([raw]);
+          replay.applyOne(raw, path);
+        });
         bytes[i] = undefined;
-        if (end === seg.commits.length && i === batch.length - 1) newestCommitInfo = commitInfoOf(actions);
-        replay.apply(actions, batch[i]!.path);
       }
     }
     let cpInfo: { version: number; variant: string; path: string } | undefined;
@@ -140,7 +149,10 @@ export class DeltaTable {
       } catch (err) {
         throw new CheckpointError(err);
       }
-      replay.apply(actions, cp.paths[0]!);
+      for (let i = 0; i < actions.length; i++) {
+        replay.applyOne(actions[i], cp.paths[0]!);
+        if ((i & 1023) === 0 && this.yielder.due()) await this.yielder.pause();
+      }
       if (!replay.metadata || !replay.protocol) {
         // a checkpoint must carry both; one without is damaged
         const what = !replay.metadata ? 'metaData' : 'protocol';
@@ -155,12 +167,13 @@ export class DeltaTable {
     } else head = await this.commitHead(seg.version, log);
 
     const notes = [...log.notes];
-    const snap = buildSnapshot({
+    const snap = await buildSnapshot({
       version: seg.version,
       timestamp: head.timestamp,
       replay,
       rootAbs: this.rootAbs,
       notes,
+      yielder: this.yielder,
       ...(cpInfo ? { checkpoint: cpInfo } : {}),
       ...(head.commitInfo ? { commitInfo: head.commitInfo } : {}),
     });
