@@ -12,7 +12,7 @@ import { stringifyJson } from '../core/json';
 import type { TableFormat, VersionSelector } from '../core/model';
 import { openTable } from '../core/table';
 import { UsageError, parseArgs } from './args';
-import { formatHistory, formatSchema, formatSnapshot, table } from './format';
+import { formatHistory, formatSchema, formatSnapshot, table, terminalText, visible } from './format';
 import { writeSnapshotJson } from './json';
 import { ROWS_COMMANDS, runRowsCommand } from './rowsCommands';
 
@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
   const json = flags.has('json');
-  const out = (value: unknown, text: () => string) => process.stdout.write((json ? stringifyJson(value, 2) : text()) + '\n');
+  const out = (value: unknown, text: () => string) => process.stdout.write((json ? stringifyJson(value, 2) : terminalText(text())) + '\n');
   if (!target) throw new UsageError(`${cmd} needs a path`);
 
   switch (cmd) {
@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
       const t = await openTable(new FsStorage(target), formatFlag(flags));
       const snap = await t.snapshot(sel);
       if (json) writeSnapshotJson((c) => process.stdout.write(c), snap, flags.has('stats'));
-      else process.stdout.write(formatSnapshot(snap, flags.has('files')) + '\n');
+      else process.stdout.write(terminalText(formatSnapshot(snap, flags.has('files'))) + '\n');
       return 0;
     }
     case 'schema': {
@@ -147,7 +147,8 @@ main(process.argv.slice(2)).then(
       return;
     }
     const msg = err instanceof LakeError ? err.message : err instanceof Error ? `internal error: ${err.message}` : String(err);
-    process.stderr.write(`lakelens: ${msg.replace(/\s*\n\s*/g, ' ')}\n`);
+    // messages name files and quote table content: inert text, one line
+    process.stderr.write(`lakelens: ${visible(msg.replace(/\s*\n\s*/g, ' '))}\n`);
     process.exitCode = 1;
   },
 );

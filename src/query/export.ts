@@ -66,7 +66,9 @@ async function copyWithDuckDB(job: ExportJob, dest: string): Promise<{ rows: num
   try {
     return await withConnection(oneOff.instance, job.signal, async (conn) => {
       const rel = await buildRelation(conn, job.plan, '__lakelens_export');
-      const options = job.format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true';
+      // DuckDB overwrites an existing file through a `tmp_<name>` beside it, which the sandbox (one
+      // writable path) refuses: write in place; a failed export removes the file anyway
+      const options = `${job.format === 'parquet' ? 'FORMAT parquet' : 'FORMAT csv, HEADER true'}, USE_TMP_FILE false`;
       const result = await conn.runAndReadAll(`COPY (${rel.sql}) TO ${str(dest)} (${options})`);
       return { rows: Number(result.getRowsJS()[0]?.[0] ?? 0) };
     });
