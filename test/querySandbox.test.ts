@@ -90,6 +90,76 @@ test('a symlink inside the table does not lead user SQL out of it', async () => 
   }
 });
 
+test('more ways to read outside the table are refused: other readers, URIs, lists, replacement scans, a folder symlink', async () => {
+  // a folder outside the table, reachable through a symlink inside it
+  const outside = path.join(tmp, 'outside');
+  fs.mkdirSync(outside, { recursive: true });
+  fs.writeFileSync(path.join(outside, 'secret.csv'), 'a,b\n1,2\n');
+  fs.symlinkSync(outside, path.join(root, 'linkdir'));
+  try {
+    for (const q of [
+      `SELECT * FROM read_json('/etc/os-release')`,
+      `SELECT * FROM read_json_auto('${outside}/secret.csv')`,
+      `SELECT * FROM read_ndjson_objects('/etc/hostname')`,
+      `SELECT * FROM sniff_csv('/etc/passwd')`,
+      `SELECT * FROM parquet_metadata('${path.join(CORPUS, 'open/dat/basic_append/delta')}/*.parquet')`,
+      `SELECT * FROM parquet_schema('${path.join(CORPUS, 'open/dat/basic_append/delta')}/*.parquet')`,
+      `SELECT * FROM read_text('file:///etc/passwd')`,
+      `SELECT * FROM read_text(['${root}/_delta_log/00000000000000000000.json', '/etc/passwd'])`,
+      `FROM '/etc/passwd'`,
+      `FROM '${outside}/secret.csv'`,
+      `SELECT * FROM read_csv('${root}/linkdir/secret.csv')`,
+      `SELECT * FROM read_text('${root}/../outside/secret.csv')`,
+      `SELECT * FROM read_text('http://127.0.0.1:9/x')`,
+      `SELECT * FROM read_parquet('s3://bucket/x.parquet')`,
+    ]) {
+      await refused(q, /Permission|disabled|not (been )?loaded|Extension|Catalog Error|IO Error/);
+    }
+    // a recursive glob does not follow the folder symlink out of the table
+    const files = (await all(`SELECT file FROM glob('${root}/**')`)).map((r) => String(r[0]));
+    assert.ok(files.length > 0);
+    assert.ok(files.every((f) => !f.includes('secret')), files.join('\n'));
+  } finally {
+    fs.rmSync(path.join(root, 'linkdir'));
+  }
+});
+
+test('more ways to write, attach, install or reconfigure are refused too', async () => {
+  const cases = [
+    `COPY (SELECT 1) TO '${root}/../escape.csv'`,
+    `COPY (SELECT 1) TO '/dev/stdout'`,
+    `COPY t TO '${tmp}/t.json' (FORMAT json)`,
+    `COPY FROM DATABASE memory TO memory`,
+    `IMPORT DATABASE '${tmp}'`,
+    `ATTACH '${tmp}/new.duckdb'`,
+    `DETACH memory`,
+    `USE memory`,
+    `CREATE SECRET s (TYPE s3, KEY_ID 'a', SECRET 'b')`,
+    `CREATE OR REPLACE TEMP VIEW t AS SELECT 1`,
+    `DROP VIEW t`,
+    `UPDATE t SET letter = 'x'`,
+    `DELETE FROM t`,
+    `VACUUM`,
+    `FORCE INSTALL httpfs`,
+    `INSTALL httpfs FROM 'http://127.0.0.1:9'`,
+    `SET GLOBAL enable_external_access = true`,
+    `SET SESSION memory_limit = '10GB'`,
+    `SET VARIABLE x = 1`,
+    `SET profiling_output = '${root}/profile.json'`,
+    `RESET ALL`,
+    `PRAGMA enable_profiling`,
+    `CALL enable_logging()`,
+    `SELECT 1; SELECT 2`,
+    `WITH x AS (SELECT 1) SELECT * FROM x; DROP VIEW t`,
+  ];
+  for (const c of cases) await refused(c);
+  for (const f of ['escape.csv', 't.json', 'new.duckdb']) assert.ok(!fs.existsSync(path.join(tmp, f)), f);
+  assert.ok(!fs.existsSync(path.join(root, 'profile.json')));
+  // the view and the settings are as they were
+  assert.equal((await all('SELECT count(*) FROM t'))[0]![0], String(snap.numRecords));
+  assert.equal((await all(`SELECT current_setting('enable_external_access')::VARCHAR`))[0]![0], 'false');
+});
+
 test('reading the table’s own files is allowed', async () => {
   const rows = await all(`SELECT count(*) FROM glob('${root}/_delta_log/*.json')`);
   assert.ok(Number(rows[0]![0]) >= 1);
