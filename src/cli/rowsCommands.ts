@@ -2,10 +2,14 @@
  * `lakelens rows | sql | export`: the commands that read rows. They are the only ones that load
  * DuckDB (through the query engine, on first use).
  *
- * JSON output: `{ version, columns: [{ name, type }], rows: [[…], …] }` with rows as arrays in
- * column order and values in the engine's lossless encoding (src/query/rows.ts: int64, decimals
- * and timestamps as strings). `rows` adds `offset` and `totalRows`. `sql --json` streams: the
- * rows array is written as the query produces pages.
+ * JSON output: `{ version, readOptimized, notes, columns: [{ name, type }], rows: [[…], …] }` with
+ * rows as arrays in column order and values in the engine's lossless encoding (src/query/rows.ts:
+ * int64, decimals and timestamps as strings). `rows` adds `offset` and `totalRows`. `sql --json`
+ * streams: the rows array is written as the query produces pages.
+ *
+ * `readOptimized: true` marks rows that are not the version's full content (Hudi merge-on-read
+ * read through its base files only); human output then starts with a line saying so, and every
+ * note the engine attaches to the rows is printed before them.
  */
 import * as nodePath from 'node:path';
 import { stringifyJson } from '../core/json';
@@ -15,6 +19,7 @@ import { openTable } from '../core/table';
 import { EXPORT_FORMATS, type ExportFormat } from '../query/export';
 import { QueryEngine } from '../query/engine';
 import type { ColumnInfo, Row } from '../query/rows';
+import type { RowsLabel } from '../query/engine';
 import { UsageError } from './args';
 import { table } from './format';
 
@@ -47,11 +52,12 @@ export async function runRowsCommand(cmd: string, args: string[], opts: RowsOpti
     const q = engine.table(storage);
     if (cmd === 'rows') {
       const page = await q.preview(snap, opts.offset ?? 0, opts.limit ?? 20);
-      if (opts.json) write(stringifyJson({ version: snap.version, offset: page.offset, totalRows: page.totalRows, columns: page.columns, rows: page.rows }, 2) + '\n');
+      if (opts.json) write(stringifyJson({ version: snap.version, ...label(page), offset: page.offset, totalRows: page.totalRows, columns: page.columns, rows: page.rows }, 2) + '\n');
       else {
+        write(banner(page));
         write(render(page.columns, page.rows) + '\n');
         const shown = page.rows.length === 0 ? 'no rows' : `rows ${page.offset + 1}–${page.offset + page.rows.length}`;
-        write(`${shown} of ${page.totalRows} (version ${String(snap.version)})\n`);
+        write(`${shown} of ${page.totalRows} (version ${String(snap.version)}${viewOf(page)})\n`);
       }
       return 0;
     }
@@ -64,7 +70,7 @@ export async function runRowsCommand(cmd: string, args: string[], opts: RowsOpti
         const limit = opts.limit ?? Infinity;
         let n = 0;
         if (opts.json) {
-          write(`{"version":${stringifyJson(snap.version)},"columns":${stringifyJson(res.columns)},"rows":[`);
+          write(`{"version":${stringifyJson(snap.version)},"readOptimized":${String(res.readOptimized)},"notes":${stringifyJson(res.notes)},"columns":${stringifyJson(res.columns)},"rows":[`);
           for await (const rows of res) {
             for (const r of rows) {
               if (n >= limit) break;
@@ -79,7 +85,7 @@ export async function runRowsCommand(cmd: string, args: string[], opts: RowsOpti
             all.push(...rows.slice(0, Math.max(0, limit - all.length)));
             if (all.length >= limit) break;
           }
-          write(render(res.columns, all) + `\n(${all.length} row${all.length === 1 ? '' : 's'})\n`);
+          write(banner(res) + render(res.columns, all) + `\n(${all.length} row${all.length === 1 ? '' : 's'}${viewOf(res)})\n`);
         }
         res.close();
       } finally {
@@ -92,12 +98,28 @@ export async function runRowsCommand(cmd: string, args: string[], opts: RowsOpti
     const ext = nodePath.extname(out).slice(1).toLowerCase();
     if (!(EXPORT_FORMATS as readonly string[]).includes(ext)) throw new UsageError(`--out must end in .parquet, .csv or .jsonl, got ${JSON.stringify(out)}`);
     const result = await q.export(snap, ext as ExportFormat, out);
-    const summary = { path: nodePath.resolve(out), format: ext, version: snap.version, rows: result.rows };
-    write(opts.json ? stringifyJson(summary, 2) + '\n' : `wrote ${result.rows} rows of version ${String(snap.version)} to ${summary.path}\n`);
+    const summary = { path: nodePath.resolve(out), format: ext, version: snap.version, rows: result.rows, ...label(result) };
+    write(opts.json ? stringifyJson(summary, 2) + '\n' : `${banner(result)}wrote ${result.rows} rows of version ${String(snap.version)}${result.readOptimized ? ' (read-optimized view)' : ''} to ${summary.path}\n`);
     return 0;
   } finally {
     await engine.dispose();
   }
+}
+
+function label(r: RowsLabel): RowsLabel {
+  return { readOptimized: r.readOptimized, notes: r.notes };
+}
+
+/** Lines printed before the rows: the read-optimized warning first, then every note. */
+function banner(r: RowsLabel): string {
+  const lines: string[] = [];
+  if (r.readOptimized) lines.push('READ-OPTIMIZED VIEW: merge-on-read base files only; changes in log files are not merged, so these are not all the rows of this version');
+  for (const n of r.notes) lines.push(`note: ${n}`);
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+function viewOf(r: RowsLabel): string {
+  return r.readOptimized ? ', read-optimized view' : '';
 }
 
 function write(s: string): void {

@@ -25,6 +25,8 @@ export interface RunResult {
   /** True when the result had more rows than maxRows. */
   truncated: boolean;
   elapsedMs: number;
+  /** Shown with the result: the rows are a read-optimized view (Hudi merge-on-read), …. */
+  notes: string[];
 }
 
 export const Ready = call<void, Init>(scope, 'ready');

@@ -1,7 +1,11 @@
 /**
  * The query engine: rows of any snapshot through DuckDB. `engine.table(storage)` gives a
- * `TableQuery` whose `preview`, `sql` and `export` take a snapshot from the core; in SQL the
- * snapshot is the view `t`.
+ * `TableQuery` whose `preview`, `sql`, `export` and `exportQuery` take a snapshot from the core;
+ * in SQL the snapshot is the view `t`.
+ *
+ * Every result says whether its rows are the snapshot's full content: `readOptimized` (Hudi
+ * merge-on-read read through base files only) and `notes` travel with pages, SQL results and
+ * exports, so no view can show such rows unlabelled.
  *
  * DuckDB is loaded on the first call that needs it, never on construction.
  */
@@ -10,14 +14,16 @@ import type { DeltaSnapshot } from '../core/delta/snapshot';
 import { LakeError, checkAborted } from '../core/errors';
 import type { Snapshot } from '../core/model';
 import type { Storage } from '../core/storage';
+import type { HudiSnapshot } from '../core/hudi/snapshot';
 import type { IcebergSnapshot } from '../core/iceberg/snapshot';
 import { deltaScanPlan } from './deltaScan';
+import { hudiScanPlan } from './hudiScan';
 import { icebergScanPlan } from './icebergScan';
 import { translateReadError } from './fileSchema';
 import { type EngineOptions, InstancePool, type PoolEntry, withConnection } from './instances';
 import { type Relation, buildPage, buildRelation, pageSlices } from './relation';
 import { type ColumnInfo, type Row, chunkRows, columnsOf } from './rows';
-import { firstLine, prepareReadOnly } from './sandbox';
+import { firstLine, prepareReadOnly, sqlErrorText } from './sandbox';
 import type { ScanPlan } from './scanPlan';
 import { strList } from './sql';
 import { exportRows, type ExportFormat } from './export';
@@ -27,7 +33,18 @@ export type { EngineOptions } from './instances';
 export type { ColumnInfo, Row } from './rows';
 export type { ExportFormat } from './export';
 
-export interface PreviewPage {
+/** What a result says about its rows besides the rows themselves. */
+export interface RowsLabel {
+  /**
+   * True when the rows are not the snapshot's full content: a Hudi merge-on-read snapshot read
+   * through its base files only (the read-optimized view). Views must say so with the rows.
+   */
+  readOptimized: boolean;
+  /** Notes to show with the rows (why they are read-optimized, …); empty when there are none. */
+  notes: string[];
+}
+
+export interface PreviewPage extends RowsLabel {
   columns: ColumnInfo[];
   rows: Row[];
   offset: number;
@@ -35,7 +52,11 @@ export interface PreviewPage {
   totalRows: number;
 }
 
-export interface SqlResult extends AsyncIterable<Row[]> {
+export interface ExportResult extends RowsLabel {
+  rows: number;
+}
+
+export interface SqlResult extends AsyncIterable<Row[]>, RowsLabel {
   columns: ColumnInfo[];
   /** The next page of rows (up to 2,048), or null at the end. */
   next(): Promise<Row[] | null>;
@@ -64,6 +85,7 @@ export type PlanBuilder = (snap: Snapshot, ctx: PlanContext) => Promise<ScanPlan
 const planners: Partial<Record<Snapshot['format'], PlanBuilder>> = {
   delta: (snap, ctx) => deltaScanPlan(snap as DeltaSnapshot, ctx.storage, ctx.signal),
   iceberg: (snap, ctx) => icebergScanPlan(snap as IcebergSnapshot, ctx),
+  hudi: (snap, ctx) => hudiScanPlan(snap as HudiSnapshot, ctx),
 };
 
 const MAX_PAGE = 10_000;
@@ -173,7 +195,7 @@ export class TableQuery {
             const counted = await run(conn, countSql ?? `SELECT count(*) FROM (${sql})`, plan);
             total = Number((await counted.getRowsJS())[0]![0]);
           }
-          return { columns, rows: rows.slice(0, limit), offset, totalRows: total };
+          return { columns, rows: rows.slice(0, limit), offset, totalRows: total, ...labelOf(plan) };
         } catch (err) {
           throw mapQueryError(err, plan, signal);
         } finally {
@@ -231,12 +253,15 @@ export class TableQuery {
       if (cached) cached.users--;
       this.pool.release(entry, failure);
     };
+    // errors in the user's statement keep DuckDB's whole message (position and caret)
+    let user = false;
     try {
       conn = await entry.instance.connect();
       signal?.addEventListener('abort', onAbort);
       cached = await this.cachedRelation(entry, snap, plan);
       const rel = await cached.relation;
       await conn.run(`CREATE TEMP VIEW t AS ${rel.sql}`);
+      user = true;
       const prepared = await prepareReadOnly(conn, text);
       let result: DuckDBResult;
       try {
@@ -256,11 +281,12 @@ export class TableQuery {
           return chunkRows(entry.duck, chunk);
         } catch (err) {
           close(err);
-          throw mapQueryError(err, plan, signal);
+          throw mapQueryError(err, plan, signal, { userSql: true });
         }
       };
       return {
         columns,
+        ...labelOf(plan),
         next,
         close: () => close(),
         async *[Symbol.asyncIterator]() {
@@ -273,15 +299,40 @@ export class TableQuery {
       };
     } catch (err) {
       close(err);
-      throw mapQueryError(err, plan, signal);
+      throw mapQueryError(err, plan, signal, { userSql: user });
     }
   }
 
   /** Writes the snapshot to `dest` as Parquet, CSV (with header) or JSON Lines; returns the row count. */
-  async export(snap: Snapshot, format: ExportFormat, dest: string, signal?: AbortSignal): Promise<{ rows: number }> {
+  async export(snap: Snapshot, format: ExportFormat, dest: string, signal?: AbortSignal): Promise<ExportResult> {
     const plan = await this.plan(snap, signal);
     await verifyFiles(this.storage, filesOf(plan));
-    return exportRows({ pool: this.pool, root: this.root, plan, format, dest, signal, rowsOf: () => this.sql(snap, 'SELECT * FROM t', signal) });
+    const { rows } = await exportRows({ pool: this.pool, root: this.root, plan, format, dest, signal, rowsOf: () => this.sql(snap, 'SELECT * FROM t', signal) });
+    return { rows, ...labelOf(plan) };
+  }
+
+  /**
+   * Writes the result of one read-only statement over the snapshot (the view `t`, as in `sql`)
+   * to `dest`. The statement passes the same checks as in `sql`; Parquet and CSV are then written
+   * by DuckDB (`COPY (<statement>) TO dest`) in a one-off instance that may read the table and
+   * write only `dest`, JSON Lines from the streamed result in the lossless encoding. Destinations
+   * inside the table are refused.
+   */
+  async exportQuery(snap: Snapshot, text: string, format: ExportFormat, dest: string, signal?: AbortSignal): Promise<ExportResult> {
+    const plan = await this.plan(snap, signal);
+    await verifyFiles(this.storage, filesOf(plan));
+    const { rows } = await exportRows({
+      pool: this.pool,
+      root: this.root,
+      plan,
+      format,
+      dest,
+      signal,
+      query: text,
+      mapError: (err) => mapQueryError(err, plan, signal, { userSql: true }),
+      rowsOf: () => this.sql(snap, text, signal),
+    });
+    return { rows, ...labelOf(plan) };
   }
 
   private async withEntry<T>(fn: (entry: PoolEntry) => Promise<T>): Promise<T> {
@@ -363,12 +414,24 @@ function filesOf(plan: ScanPlan): { path: string }[] {
   return [...plan.files, ...(plan.equalityDeletes ?? []).flatMap((e) => e.files)];
 }
 
-function mapQueryError(err: unknown, plan: Pick<ScanPlan, 'files'>, signal?: AbortSignal): Error {
+/** A plan's label for every result built from it. */
+function labelOf(plan: ScanPlan): RowsLabel {
+  return { readOptimized: plan.readOptimized === true, notes: [...(plan.notes ?? [])] };
+}
+
+/**
+ * DuckDB errors as LakeErrors. For errors in the user's own statement (`userSql`) the message
+ * keeps DuckDB's `LINE n:` context and caret (bounded, control characters removed) so the SQL
+ * console can show where the error is; every other message keeps its first line.
+ */
+function mapQueryError(err: unknown, plan: Pick<ScanPlan, 'files'>, signal?: AbortSignal, opts: { userSql?: boolean } = {}): Error {
   if (err instanceof LakeError) return err;
   const msg = firstLine(err);
   if (signal?.aborted || /^INTERRUPT Error/i.test(msg)) return new LakeError('cancelled', 'query cancelled');
-  if (/Permission Error/.test(msg)) return new LakeError('out-of-root', `SQL: ${msg} (queries may read only the table's own folder)`);
+  const full = opts.userSql ? sqlErrorText(err) : msg;
+  const rest = full.slice(firstLine(full).length);
+  if (/Permission Error/.test(msg)) return new LakeError('out-of-root', `SQL: ${msg} (queries may read only the table's own folder)${rest}`);
   if (/IO Error|No files found|Cannot open file/i.test(msg)) return translateReadError(err, plan.files);
   if (/^Out of Memory Error/.test(msg)) return new LakeError('too-large', `the query needs more memory than the engine's limit allows (${msg})`, undefined, { cause: err });
-  return new LakeError('invalid-argument', `SQL: ${msg}`, undefined, { cause: err });
+  return new LakeError('invalid-argument', `SQL: ${full}`, undefined, { cause: err });
 }

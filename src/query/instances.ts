@@ -1,7 +1,8 @@
 /**
  * The pool of sandboxed DuckDB instances: one per table folder (see sandbox.ts for why not one
  * per process), created on first use, closed least-recently-used when more than `maxInstances`
- * are idle. Spill files go to a temp folder the engine creates and removes.
+ * are idle. Spill files go to a temp folder the engine creates and removes (and, for processes
+ * that were killed, the next engine sweeps: tempDirs.ts).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,6 +10,7 @@ import * as nodePath from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { type DuckModule, loadDuckDB } from './duckdb';
 import { createSandboxedInstance } from './sandbox';
+import { createEngineTempDir } from './tempDirs';
 
 export interface EngineOptions {
   /** DuckDB memory limit per instance (default 1GB). */
@@ -59,7 +61,7 @@ export class InstancePool {
   /** A fresh folder under the engine's temp folder. */
   newTempDir(): string {
     if (!this.tempDir) {
-      this.tempDir = fs.mkdtempSync(nodePath.join(this.opts.tempRoot ?? os.tmpdir(), 'lakelens-duckdb-'));
+      this.tempDir = createEngineTempDir(this.opts.tempRoot ?? os.tmpdir());
       process.once('exit', this.cleanup);
     }
     const dir = nodePath.join(this.tempDir, `i${++this.seq}`);

@@ -180,6 +180,8 @@ function castKind(phys: DuckDBType, target: string): ((e: string) => string) | u
   // Parquet strings written without the UTF8 annotation read as BLOB, and the reverse
   if (from === 'BLOB' && target === 'VARCHAR') return (e) => `decode(${e})`;
   if (from === 'VARCHAR' && target === 'BLOB') return (e) => `encode(${e})`;
+  // Hudi uuid columns are strings (as Spark reads them); a file may store them annotated as UUID
+  if (from === 'UUID' && target === 'VARCHAR') return cast;
   // a fixed[16] without the UUID annotation
   if (from === 'BLOB' && target === 'UUID') return (e) => `CAST(lower(hex(${e})) AS UUID)`;
   return undefined;

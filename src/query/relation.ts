@@ -80,7 +80,11 @@ function projectAll(plan: ScanPlan, group: SchemaGroup, valueOf: (column: string
     format: plan.format,
     match: plan.match,
     alias: 'd',
-    missing: (f: Field) => (fallbacks.has(f.name) ? valueOf(f.name, 'fallback') : undefined),
+    missing: (f: Field) => {
+      const why = plan.requiredColumns && Object.hasOwn(plan.requiredColumns, f.name) ? plan.requiredColumns[f.name] : undefined;
+      if (why !== undefined) throw new LakeError('unsupported', `${plan.format}: data file lacks column ${f.name}, and ${why}`, group.files[0]!.path);
+      return fallbacks.has(f.name) ? valueOf(f.name, 'fallback') : undefined;
+    },
     ...(plan.nameMapping ? { nameMapping: plan.nameMapping } : {}),
   };
   const isLineage = (f: Field) => lineage !== undefined && (f.name === lineage.rowId || f.name === lineage.sequence);

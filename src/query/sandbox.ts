@@ -88,7 +88,8 @@ export async function prepareReadOnly(conn: DuckDBConnection, text: string): Pro
   const tree = JSON.parse(String(parsed)) as { error?: boolean; error_message?: string; statements?: unknown[] };
   if (tree.error) {
     const why = tree.error_message ?? 'not a SELECT';
-    throw new LakeError('invalid-argument', /Only SELECT/.test(why) ? READ_ONLY : `SQL: ${why}`);
+    if (/Only SELECT/.test(why)) throw new LakeError('invalid-argument', READ_ONLY);
+    throw new LakeError('invalid-argument', `SQL: ${await parseErrorText(conn, text, why)}`);
   }
   if ((tree.statements?.length ?? 0) !== 1) throw new LakeError('invalid-argument', ONE_STATEMENT);
   // Gate 2, after binding: the statement DuckDB will run is one SELECT
@@ -96,7 +97,7 @@ export async function prepareReadOnly(conn: DuckDBConnection, text: string): Pro
   try {
     extracted = await conn.extractStatements(text);
   } catch (err) {
-    throw new LakeError('invalid-argument', `SQL: ${firstLine(err)}`);
+    throw new LakeError('invalid-argument', `SQL: ${sqlErrorText(err)}`);
   }
   if (extracted.count === 0) throw new LakeError('invalid-argument', 'SQL: no statement given');
   if (extracted.count > 1) throw new LakeError('invalid-argument', ONE_STATEMENT);
@@ -104,13 +105,72 @@ export async function prepareReadOnly(conn: DuckDBConnection, text: string): Pro
   try {
     prepared = await extracted.prepare(0);
   } catch (err) {
-    throw new LakeError('invalid-argument', `SQL: ${firstLine(err)}`);
+    throw new LakeError('invalid-argument', `SQL: ${sqlErrorText(err)}`);
   }
   if (prepared.statementType !== STATEMENT_SELECT) {
     prepared.destroySync();
     throw new LakeError('invalid-argument', READ_ONLY);
   }
   return prepared;
+}
+
+/**
+ * DuckDB's own message for a text that does not parse: json_serialize_sql gives only the reason,
+ * the parser also gives the `LINE n:` context and the caret under the position. Parsing has no
+ * side effects (binding is what may have some), so asking the parser is safe.
+ */
+async function parseErrorText(conn: DuckDBConnection, text: string, why: string): Promise<string> {
+  try {
+    await conn.extractStatements(text);
+  } catch (err) {
+    return sqlErrorText(err);
+  }
+  return why;
+}
+
+/** Longest error text kept for user SQL (DuckDB lists candidates; a message need not be a page). */
+const MAX_SQL_ERROR = 2000;
+
+/**
+ * The whole of DuckDB's message for an error in the user's SQL: after the first line come the
+ * `LINE n: …` context and a caret under the position, which a console shows in a monospaced
+ * block. Tabs become spaces with the caret kept under its character; other control characters
+ * go; the length is bounded. Messages about anything but the user's SQL keep one line
+ * (`firstLine`).
+ */
+export function sqlErrorText(err: unknown): string {
+  const raw = (err instanceof Error ? err.message : String(err)).replace(/^Failed to extract statements: /, '');
+  let s = alignCarets(raw.replace(/\r\n?/g, '\n').split('\n'))
+    .join('\n')
+    .replace(/\t/g, ' ')
+    // C0/C1 controls but the newline, line separators, and bidi overrides that reorder the text
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .replace(/\s+$/, '');
+  if (s.length > MAX_SQL_ERROR) s = `${s.slice(0, MAX_SQL_ERROR - 1)}…`;
+  return s;
+}
+
+/**
+ * DuckDB places the caret counting a tab in the `LINE n:` context as zero columns; with the tabs
+ * shown as spaces the caret moves right by the tabs before its character.
+ */
+function alignCarets(lines: string[]): string[] {
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const context = lines[i]!;
+    const caret = lines[i + 1]!;
+    if (!context.includes('\t') || !/^LINE \d+: /.test(context) || !/^ *\^$/.test(caret)) continue;
+    const target = caret.length - 1;
+    let col = 0;
+    let j = 0;
+    while (j < context.length && (col < target || context[j] === '\t')) {
+      if (context[j] !== '\t') col++;
+      j++;
+    }
+    lines[i] = context.replace(/\t/g, ' ');
+    lines[i + 1] = `${' '.repeat(j)}^`;
+  }
+  return lines;
 }
 
 export function firstLine(err: unknown): string {

@@ -69,4 +69,17 @@ export interface ScanPlan {
    * `_last_updated_sequence_number` the fallback (its data sequence number).
    */
   lineage?: { rowId: string; sequence: string };
+  /**
+   * Top-level columns every file must hold, with why no value can stand in when one does not
+   * (Hudi partition columns whose path values are not the column's values): a file without one
+   * is an error naming it, never a column of NULLs.
+   */
+  requiredColumns?: Record<string, string>;
+  /**
+   * The rows are not the snapshot's full content: Hudi merge-on-read read through its base files
+   * only (the read-optimized view). Every result built from this plan says so.
+   */
+  readOptimized?: boolean;
+  /** What every result of this plan must show with its rows (e.g. the read-optimized view). */
+  notes?: string[];
 }

@@ -1,11 +1,10 @@
 /**
  * Host side of the SQL console: runs read-only queries over a chosen version (the view `t`),
  * keeps up to `lakelens.maxResultRows` rows of the last result for the grid's pages, remembers
- * the query history per table, and exports results.
+ * the query history per table, and exports results (the engine runs the query again and writes
+ * the file: Parquet and CSV by DuckDB, JSON Lines in the grid's encoding).
  */
-import * as fs from 'node:fs';
 import * as vscode from 'vscode';
-import { stringifyJson } from '../../core/json';
 import type { VersionId } from '../../core/model';
 import type { Row } from '../../protocol/rows';
 import { Cancel, Columns, Copy, DidChange, ExportResult, type Init, Ready, Rows, Run } from '../../protocol/sql';
@@ -69,7 +68,7 @@ export function openSql(pc: PanelContext & { state: vscode.Memento }, tree: Tabl
       const hist = [trimmed, ...pc.state.get<string[]>(historyKey, []).filter((x) => x !== trimmed)].slice(0, HISTORY);
       await pc.state.update(historyKey, hist);
       pc.log.info(`${entry.relPath}: query over version ${v} returned ${rows.length}${truncated ? '+' : ''} rows in ${Date.now() - t0} ms`);
-      return { runId, columns: res.columns, rows: rows.slice(0, 200), rowCount: rows.length, truncated, elapsedMs: Date.now() - t0 };
+      return { runId, columns: res.columns, rows: rows.slice(0, 200), rowCount: rows.length, truncated, elapsedMs: Date.now() - t0, notes: res.notes };
     });
     h.endpoint.on(Rows, async ({ runId, offset, limit }) => {
       const rows = results.get(runId);
@@ -86,14 +85,7 @@ export function openSql(pc: PanelContext & { state: vscode.Memento }, tree: Tabl
     h.endpoint.on(ExportResult, async ({ query, version: v, format }) => {
       const snap = await entry.snapshot({ version: versionId(entry, v) });
       const q = await tableQuery(entry);
-      await exportWithDialog(pc.log, entry, format, `${entry.name}-query`, async (fmt, dest, signal) => {
-        if (fmt === 'parquet') {
-          const withQuery = q as typeof q & { exportQuery?: (s: typeof snap, sql: string, f: 'parquet', d: string, sig: AbortSignal) => Promise<{ rows: number }> };
-          if (!withQuery.exportQuery) throw new Error('Parquet export of a query result is not available yet; export CSV or JSON Lines, or export the whole version as Parquet');
-          return withQuery.exportQuery(snap, query, fmt, dest, signal);
-        }
-        return writeText(await q.sql(snap, query, signal), fmt, dest, signal);
-      });
+      await exportWithDialog(pc.log, entry, format, `${entry.name}-query`, (fmt, dest, signal) => q.exportQuery(snap, query, fmt, dest, signal));
     });
     h.disposables.push(
       { dispose: () => ac.abort() },
@@ -103,35 +95,4 @@ export function openSql(pc: PanelContext & { state: vscode.Memento }, tree: Tabl
     );
   };
   showPanel(pc, 'sql', entry, setup);
-}
-
-/** CSV or JSON Lines written from the streamed result (same exact encoding as the grid). */
-async function writeText(res: Awaited<ReturnType<Awaited<ReturnType<typeof tableQuery>>['sql']>>, fmt: 'csv' | 'jsonl', dest: string, signal: AbortSignal): Promise<{ rows: number }> {
-  const out = fs.createWriteStream(dest);
-  let n = 0;
-  const csvCell = (v: unknown) => {
-    if (v === null || v === undefined) return '';
-    const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-    return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  try {
-    if (fmt === 'csv') out.write(res.columns.map((c) => csvCell(c.name)).join(',') + '\n');
-    for (let page = await res.next(); page; page = await res.next()) {
-      if (signal.aborted) throw new Error('export cancelled');
-      let chunk = '';
-      for (const r of page) {
-        chunk += fmt === 'csv' ? r.map(csvCell).join(',') + '\n' : stringifyJson(Object.fromEntries(res.columns.map((c, i) => [c.name, r[i] ?? null]))) + '\n';
-        n++;
-      }
-      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
-    }
-  } catch (err) {
-    out.destroy();
-    fs.rmSync(dest, { force: true });
-    throw err;
-  } finally {
-    res.close();
-  }
-  await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  return { rows: n };
 }

@@ -112,6 +112,7 @@ function renderStatus(): void {
     parts.push(h('p', { class: 'result-info', attrs: { role: 'status' } },
       `${formatCount(result.rowCount)} row${result.rowCount === 1 ? '' : 's'}${result.truncated ? ` (first ${formatCount(init.maxRows)} shown; export writes all)` : ''} · ${result.columns.length} column${result.columns.length === 1 ? '' : 's'} · ${result.elapsedMs < 1000 ? `${result.elapsedMs} ms` : `${(result.elapsedMs / 1000).toFixed(2)} s`}`));
   }
+  for (const n of result && !running ? result.notes : []) parts.push(h('p', { class: 'notice', attrs: { role: 'note' } }, n));
   if (error) parts.push(h('div', { class: 'error', attrs: { role: 'alert' } }, h('pre', { class: 'sql-error mono' }, error)));
   replace(statusEl, ...parts);
 }
