@@ -119,6 +119,13 @@ describeWorkbench('views', { workspace }, (ctx, it) => {
     await editor.fill('SELECT no_such_column FROM t');
     await editor.press('Control+Enter');
     await v.locator('.error', { hasText: 'no_such_column' }).waitFor({ timeout: 30_000 });
+    // DuckDB's position survives: the LINE context, and the caret under the column in the <pre>
+    const text = (await v.locator('.error pre.sql-error').textContent()) ?? '';
+    const lines = text.split('\n');
+    const at = lines.findIndex((l) => l.startsWith('LINE 1: '));
+    assert.ok(at > 0, `no LINE context in ${JSON.stringify(text)}`);
+    assert.equal(lines[at], 'LINE 1: SELECT no_such_column FROM t');
+    assert.equal(lines[at + 1], `${' '.repeat('LINE 1: SELECT '.length)}^`);
     await wb.screenshot('sql-error');
     await editor.fill('SELECT sum(a.range * b.range) FROM range(200000) a, range(200000) b');
     await editor.press('Control+Enter');
