@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DeltaTable } from '../src/core/delta/table';
 import { LakeError } from '../src/core/errors';
+import { inertText } from '../src/core/format';
 import { IcebergTable } from '../src/core/iceberg/table';
 import { DELTA_CASES, DELTA_CP, ICEBERG, ICEBERG_CURRENT, bytesOf, copyOf, editAvro, editJson, icebergFiles, patchBytes, truncate } from './fixtures/broken';
 
@@ -120,4 +121,12 @@ test('iceberg: a truncated manifest and a manifest list with an absurd block cou
     b.set(rest.subarray(0, Math.max(0, b.length - at - huge.length)), at + huge.length);
   });
   await assert.rejects(new IcebergTable(n).snapshot(), (e: unknown) => e instanceof LakeError && e.kind === 'corrupt' && /avro/.test(e.message));
+});
+
+test('display: inertText shows bidi overrides and invisible controls as escapes, and nothing else', () => {
+  assert.equal(inertText('abc\u202egnp.exe'), 'abc\\u202egnp.exe');
+  assert.equal(inertText('\u001b[31mred\u001b[0m'), '\\x1b[31mred\\x1b[0m');
+  assert.equal(inertText('a\u2066b\u2069c\u0000d\u009be'), 'a\\u2066b\\u2069c\\x00d\\x9be');
+  // tabs, newlines, right-to-left scripts and their marks are ordinary text
+  for (const ok of ['line 1\nline 2\tx', 'שלום עולם', 'مرحبا\u200f', 'Zürich 東京 🦆', '<script>alert(1)</script>']) assert.equal(inertText(ok), ok);
 });

@@ -9,7 +9,6 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,6 +17,7 @@ import { terminalText, visible } from '../src/cli/format';
 import { DELTA_CP, DELTA_DV, HUDI, ICEBERG, addAction, appendCommit, copyOf, tempCopy, writeOut } from './fixtures/broken';
 import { HOSTILE, writeHostileTable } from './fixtures/hostile';
 import { REPO } from './helpers/corpus';
+import { fingerprint, fingerprintChanges } from './helpers/fingerprint';
 
 const CLI = path.join(REPO, 'dist', 'cli.js');
 let tmp: string;
@@ -35,27 +35,8 @@ function run(args: string[], cwd = REPO): { code: number; stdout: string; stderr
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Every file and folder under `dir` with its size, mtime and SHA-256 (folders: their entry names). */
-function fingerprint(dir: string): Map<string, string> {
-  const out = new Map<string, string>();
-  const walk = (rel: string) => {
-    const abs = path.join(dir, rel);
-    const st = fs.lstatSync(abs);
-    if (st.isDirectory()) {
-      const names = fs.readdirSync(abs).sort();
-      out.set(rel || '.', `dir ${names.join('/')}`);
-      for (const n of names) walk(rel ? path.join(rel, n) : n);
-    } else if (st.isSymbolicLink()) out.set(rel, `link ${fs.readlinkSync(abs)}`);
-    else out.set(rel, `file ${st.size} ${st.mtimeMs} ${crypto.createHash('sha256').update(fs.readFileSync(abs)).digest('hex')}`);
-  };
-  walk('');
-  return out;
-}
-
 function assertUnchanged(before: Map<string, string>, dir: string, what: string): void {
-  const now = fingerprint(dir);
-  const changed = [...new Set([...before.keys(), ...now.keys()])].filter((k) => before.get(k) !== now.get(k));
-  assert.deepEqual(changed, [], `${what} changed the table folder: ${changed.map((k) => `${k}: ${before.get(k) ?? 'absent'} → ${now.get(k) ?? 'absent'}`).join('; ')}`);
+  assert.deepEqual(fingerprintChanges(before, fingerprint(dir)), [], `${what} changed the table folder`);
 }
 
 const TABLES: [string, string, boolean][] = [

@@ -43,3 +43,23 @@ export function relativeTime(ms: number | null | undefined, now = Date.now()): s
   const text = `${n} ${unit}${n === 1 ? '' : 's'}`;
   return s >= 0 ? `${text} ago` : `in ${text}`;
 }
+
+/**
+ * Controls that change how the text around them displays — bidi embeddings, overrides and
+ * isolates (`abc<RLO>gnp.exe` shows as `abcexe.png`) — or that display as nothing (C0 and C1
+ * controls other than tab and newline, DEL).
+ */
+const DISPLAY_CONTROLS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Untrusted text for display in the UI (tree, webviews): such controls become visible escapes
+ * (`\u202e`, `\x1b`) so a name cannot pass for another. Everything else, right-to-left scripts
+ * included, is left as it is.
+ */
+export function inertText(s: string): string {
+  return s.replace(DISPLAY_CONTROLS, (c) => {
+    const n = c.charCodeAt(0);
+    return n <= 0xff ? `\\x${n.toString(16).padStart(2, '0')}` : `\\u${n.toString(16).padStart(4, '0')}`;
+  });
+}
+

@@ -3,7 +3,7 @@
  * what package.json menus match on (`viewItem == lakelens.version`, `viewItem =~ /^lakelens\.table/`).
  */
 import * as vscode from 'vscode';
-import { formatBytes, formatCount, isoTime, relativeTime } from '../../core/format';
+import { formatBytes, formatCount, inertText, isoTime, relativeTime } from '../../core/format';
 import type { DataFile, Field, Tombstone, VersionInfo } from '../../core/model';
 import { isArray, isMap, isStruct, typeToString } from '../../core/model';
 import type { PartitionSummary } from '../../core/partitions';
@@ -57,7 +57,7 @@ function tip(lines: [string, string | undefined][]): vscode.MarkdownString {
   for (const [k, v] of lines) {
     if (v === undefined || v === '') continue;
     md.appendMarkdown(`**${k}**: `);
-    md.appendText(v);
+    md.appendText(inertText(v));
     md.appendMarkdown('  \n');
   }
   return md;
@@ -92,7 +92,15 @@ export function nestedFields(t: Field['type']): Field[] {
   return [];
 }
 
+/** The TreeItem of a node; labels and descriptions carry table text, shown inert (see inertText). */
 export function treeItem(node: Node, extensionUri: vscode.Uri, expanded: Set<string>): vscode.TreeItem {
+  const it = buildTreeItem(node, extensionUri, expanded);
+  if (typeof it.label === 'string') it.label = inertText(it.label);
+  if (typeof it.description === 'string') it.description = inertText(it.description);
+  return it;
+}
+
+function buildTreeItem(node: Node, extensionUri: vscode.Uri, expanded: Set<string>): vscode.TreeItem {
   const C = vscode.TreeItemCollapsibleState;
   switch (node.kind) {
     case 'group': {
@@ -147,16 +155,16 @@ export function treeItem(node: Node, extensionUri: vscode.Uri, expanded: Set<str
       const params = Object.entries(v.operationParameters);
       if (params.length) {
         md.appendMarkdown('\n**Parameters**\n\n');
-        md.appendCodeblock(params.map(([k, x]) => `${k}: ${typeof x === 'string' ? x : JSON.stringify(x)}`).join('\n'), 'text');
+        md.appendCodeblock(inertText(params.map(([k, x]) => `${k}: ${typeof x === 'string' ? x : JSON.stringify(x)}`).join('\n')), 'text');
       }
       const metrics = Object.entries(v.operationMetrics);
       if (metrics.length) {
         md.appendMarkdown('\n**Metrics**\n\n');
-        md.appendCodeblock(metrics.map(([k, x]) => `${k}: ${String(x)}`).join('\n'), 'text');
+        md.appendCodeblock(inertText(metrics.map(([k, x]) => `${k}: ${String(x)}`).join('\n')), 'text');
       }
       if (v.summary) {
         md.appendMarkdown('\n**Summary**\n\n');
-        md.appendCodeblock(Object.entries(v.summary).map(([k, x]) => `${k}: ${x}`).join('\n'), 'text');
+        md.appendCodeblock(inertText(Object.entries(v.summary).map(([k, x]) => `${k}: ${x}`).join('\n')), 'text');
       }
       it.tooltip = md;
       return it;

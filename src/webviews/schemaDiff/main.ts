@@ -3,7 +3,7 @@
  * tree or side by side, partitioning and property changes, and any column's lineage.
  */
 import './style.css';
-import { formatCount, isoTime, relativeTime } from '../../core/format';
+import { formatCount, inertText, isoTime, relativeTime } from '../../core/format';
 import type { DiffNode, LineageEvent, SchemaDiff } from '../../core/schemaDiff';
 import type { VersionItem } from '../../protocol/ipc';
 import { DidChange, Diff, type Init, Lineage, MoreVersions, Ready } from '../../protocol/schemaDiff';
@@ -85,7 +85,7 @@ function changeText(n: DiffNode): Node {
     if (k === 'type-changed') {
       const c = diff!.changes.find((x) => x.kind === 'type-changed' && x.after === n.newType && x.before === n.oldType);
       parts.push(h('span', { class: c?.widening === 'safe' ? 'safe' : 'unsafe' }, c?.widening === 'safe' ? 'type widened (safe)' : 'type changed'));
-    } else if (k === 'renamed') parts.push(document.createTextNode(`renamed from ${n.oldName ?? ''}`));
+    } else if (k === 'renamed') parts.push(document.createTextNode(inertText(`renamed from ${n.oldName ?? ''}`)));
     else parts.push(document.createTextNode(k.replace('-', ' ')));
   }
   return h('span', null, ...parts.flatMap((p, i) => (i ? [', ', p] : [p])));

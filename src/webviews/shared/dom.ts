@@ -1,8 +1,9 @@
 /**
  * Building DOM from data without ever parsing it as HTML: strings become text nodes, attributes
  * are set one by one. Table content (names, values, paths) is untrusted and only ever goes
- * through here.
+ * through here; its bidi overrides and invisible controls are shown as escapes (`inertText`).
  */
+import { inertText } from '../../core/format';
 
 export type Child = Node | string | number | null | undefined | false;
 
@@ -19,7 +20,7 @@ export function h(tag: string, props?: Props | null, ...children: Child[]): HTML
 export function h(tag: string, props?: Props | null, ...children: Child[]): HTMLElement {
   const el = document.createElement(tag);
   if (props?.class) el.className = props.class;
-  if (props?.title !== undefined) el.title = props.title;
+  if (props?.title !== undefined) el.title = inertText(props.title);
   for (const [k, v] of Object.entries(props?.attrs ?? {})) {
     if (v === undefined || v === false) continue;
     el.setAttribute(k, v === true ? '' : String(v));
@@ -33,7 +34,7 @@ export function h(tag: string, props?: Props | null, ...children: Child[]): HTML
 export function append(el: Node, children: Child[]): void {
   for (const c of children) {
     if (c === null || c === undefined || c === false) continue;
-    el.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+    el.appendChild(typeof c === 'string' ? document.createTextNode(inertText(c)) : typeof c === 'number' ? document.createTextNode(String(c)) : c);
   }
 }
 
@@ -49,7 +50,7 @@ const SVG_NS = 'http://www.w3.org/2000/svg';
 export function svg(tag: string, attrs: Record<string, string | number> = {}, ...children: (SVGElement | string)[]): SVGElement {
   const el = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  for (const c of children) el.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
+  for (const c of children) el.appendChild(typeof c === 'string' ? document.createTextNode(inertText(c)) : c);
   return el;
 }
 

@@ -7,6 +7,7 @@
  */
 import type { Cell, Column, Row } from '../../protocol/rows';
 import { h, replace } from './dom';
+import { inertText } from '../../core/format';
 
 export interface GridSource {
   columns: Column[];
@@ -45,7 +46,7 @@ function renderCell(v: Cell, onNested: () => void): Node {
     const label = Array.isArray(v) ? `[${v.length}]` : `{${Object.keys(v).length}}`;
     return h('button', { class: 'nested link', title: 'Show the whole value', on: { click: (e) => (e.stopPropagation(), onNested()) } }, `${label} ${JSON.stringify(v).slice(0, 60)}`);
   }
-  return document.createTextNode(String(v));
+  return document.createTextNode(inertText(String(v)));
 }
 
 export class Grid {
