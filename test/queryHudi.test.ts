@@ -17,6 +17,8 @@ import { LakeError } from '../src/core/errors';
 import { HudiTable } from '../src/core/hudi/table';
 import { FsStorage } from '../src/core/node/fsStorage';
 import { QueryEngine, type TableQuery } from '../src/query/engine';
+import { buildRelation } from '../src/query/relation';
+import type { ScanPlan } from '../src/query/scanPlan';
 import type { HudiSnapshot } from '../src/core/hudi/snapshot';
 import { REPO, corpusPath } from './helpers/corpus';
 import { checkPages } from './helpers/pages';
@@ -316,6 +318,25 @@ describe('Hudi rows: partition columns the data files do not hold', () => {
     const { snap, tq } = await snapshotOf(dir);
     const orig = await snapshotOf(T.trips);
     assert.deepEqual((await engineRows(tq, snap)).rows, (await engineRows(orig.tq, orig.snap)).rows);
+  });
+});
+
+describe('Hudi rows: uuid columns', () => {
+  test('text stays verbatim, UUID-annotated values become their text, plain bytes are refused', async () => {
+    const files: Record<string, string> = {
+      text: `SELECT 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11' AS u`,
+      annotated: `SELECT 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11'::UUID AS u`,
+      bytes: `SELECT unhex('a0eebc999c0b4ef8bb6d6bb9bd380a11') AS u`,
+    };
+    const plan = (name: string): ScanPlan => {
+      const absPath = path.join(tmp, `uuid-${name}.parquet`);
+      return { format: 'hudi', version: '1', schema: { type: 'struct', fields: [{ name: 'u', type: 'uuid', nullable: true }] }, match: 'name', constantColumns: [], files: [{ path: `uuid-${name}.parquet`, absPath, numRecords: 1, constants: {} }], numRows: 1 };
+    };
+    for (const [name, sql] of Object.entries(files)) await conn.run(`COPY (${sql}) TO ${q(path.join(tmp, `uuid-${name}.parquet`))} (FORMAT parquet)`);
+    const read = async (name: string) => (await conn.runAndReadAll((await buildRelation(conn, plan(name), `__t_${name}`)).sql)).getRowsJson();
+    assert.deepEqual(await read('text'), [['A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11']]);
+    assert.deepEqual(await read('annotated'), [['a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11']]);
+    await assert.rejects(read('bytes'), (e: unknown) => e instanceof LakeError && /hudi: column u is uuid in the table but the file stores BLOB/.test(e.message));
   });
 });
 

@@ -107,6 +107,8 @@ function convert(t: DataType, phys: PhysColumn, expr: string, column: string, ct
     if (t === 'void' || (ctx.format === 'iceberg' && t === 'unknown')) return { sql: 'NULL', identity: false };
     const physSql = phys.type.toString();
     if (physSql === target && !phys.type.alias) return { sql: expr, identity: true };
+    // a Hudi uuid is text; one stored as plain bytes (Avro uuid on fixed[16]) is not UTF-8 text
+    if (ctx.format === 'hudi' && t === 'uuid' && physSql === 'BLOB') return mismatch();
     const how = castKind(phys.type, target);
     if (how === undefined) return mismatch();
     return { sql: how(expr), identity: false };
