@@ -21,7 +21,7 @@ import { QueryEngine } from '../query/engine';
 import type { ColumnInfo, Row } from '../query/rows';
 import type { RowsLabel } from '../query/engine';
 import { UsageError } from './args';
-import { table } from './format';
+import { table, visible } from './format';
 
 export const ROWS_COMMANDS = new Set(['rows', 'sql', 'export']);
 
@@ -114,7 +114,7 @@ function label(r: RowsLabel): RowsLabel {
 function banner(r: RowsLabel): string {
   const lines: string[] = [];
   if (r.readOptimized) lines.push('READ-OPTIMIZED VIEW: merge-on-read base files only; changes in log files are not merged, so these are not all the rows of this version');
-  for (const n of r.notes) lines.push(`note: ${n}`);
+  for (const n of r.notes) lines.push(`note: ${visible(n)}`);
   return lines.map((l) => `${l}\n`).join('');
 }
 
