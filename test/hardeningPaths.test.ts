@@ -270,3 +270,32 @@ test('hudi: partition paths from commit metadata that climb out are never listed
   await t.history();
   assert.deepEqual(storage.outside(), []);
 });
+
+// --- files the log names but the folder lacks ---------------------------------------------------
+
+test('a data file the log names but the folder lacks: metadata works, rows say which file is missing', async () => {
+  const root = tempCopy(DELTA_SMALL, fs.mkdtempSync(path.join(tmp, 'missing-')));
+  const gone = fs.readdirSync(root).find((f) => f.endsWith('.parquet'))!;
+  fs.rmSync(path.join(root, gone));
+  const storage = new TrackingFsStorage(root);
+  const t = new DeltaTable(storage);
+  const snap = await t.snapshot();
+  assert.ok(snap.files.some((f) => f.path === gone));
+  await t.history();
+  await t.schemaHistory();
+  const missing = (e: unknown) => e instanceof LakeError && e.kind === 'missing' && e.path === gone && /data file is missing/.test(e.message);
+  const q = engine.table(storage);
+  await assert.rejects(q.preview(snap, 0, 10), missing);
+  await assert.rejects(q.sql(snap, 'SELECT count(*) FROM t'), missing);
+  await assert.rejects(q.export(snap, 'parquet', path.join(tmp, 'missing.parquet')), missing);
+  assert.ok(!fs.existsSync(path.join(tmp, 'missing.parquet')));
+});
+
+test('an Iceberg position delete file the manifest names but the folder lacks is named, not read around', async () => {
+  const root = tempCopy(ICEBERG, fs.mkdtempSync(path.join(tmp, 'missing-ice-')));
+  const storage = new TrackingFsStorage(root);
+  const snap = await new IcebergTable(storage).snapshot();
+  const del = snap.files.find((f) => f.content === 'position-deletes')!;
+  fs.rmSync(path.join(root, del.path));
+  await assert.rejects(engine.table(storage).preview(snap, 0, 10), (e: unknown) => e instanceof LakeError && e.kind === 'missing' && e.path === del.path && /position delete file is missing/.test(e.message));
+});
