@@ -11,6 +11,7 @@ import { LakeError } from '../core/errors';
 import { stringifyJson } from '../core/json';
 import type { TableFormat, VersionSelector } from '../core/model';
 import { openTable } from '../core/table';
+import { closeReaders, readerOptions } from './bigCheckpoints';
 import { UsageError, parseArgs } from './args';
 import { formatHistory, formatSchema, formatSnapshot, table, terminalText, visible } from './format';
 import { writeSnapshotJson } from './json';
@@ -72,7 +73,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'history': {
-      const t = await openTable(new FsStorage(target), formatFlag(flags));
+      const storage = new FsStorage(target);
+      const t = await openTable(storage, formatFlag(flags), readerOptions(storage));
       const before = flags.get('before');
       const page = await t.history({ limit: intFlag(flags, 'limit') ?? 100, ...(typeof before === 'string' ? { before: t.format === 'delta' ? Number(before) : before } : {}) });
       out(json ? page.versions : page, () => formatHistory(page));
@@ -80,7 +82,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'snapshot': {
       const sel = selector(flags);
-      const t = await openTable(new FsStorage(target), formatFlag(flags));
+      const storage = new FsStorage(target);
+      const t = await openTable(storage, formatFlag(flags), readerOptions(storage));
       const snap = await t.snapshot(sel);
       if (json) writeSnapshotJson((c) => process.stdout.write(c), snap, flags.has('stats'));
       else process.stdout.write(terminalText(formatSnapshot(snap, flags.has('files'))) + '\n');
@@ -88,7 +91,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'schema': {
       const sel = selector(flags);
-      const t = await openTable(new FsStorage(target), formatFlag(flags));
+      const storage = new FsStorage(target);
+      const t = await openTable(storage, formatFlag(flags), readerOptions(storage));
       const snap = await t.snapshot(sel);
       out(snap.schema, () => formatSchema(snap.schema.fields));
       return 0;
@@ -136,7 +140,9 @@ function selector(flags: Map<string, string | true>): VersionSelector {
   return sel;
 }
 
-main(process.argv.slice(2)).then(
+main(process.argv.slice(2))
+  .finally(closeReaders)
+  .then(
   (code) => {
     process.exitCode = code;
   },

@@ -9,7 +9,7 @@ import { IcebergTable } from './iceberg/table';
 import type { HistoryPage, SchemaVersion, Snapshot, TableFormat, VersionChanges, VersionId, VersionSelector } from './model';
 import type { Storage } from './storage';
 import { detectFormats } from './detect';
-import type { TableOptions } from './yielder';
+import type { TableOptions } from './options';
 
 export interface LakeTable {
   readonly format: TableFormat;

@@ -4,11 +4,7 @@
  * milliseconds. The CLI has no UI to keep alive and uses NEVER (no timer round trips).
  */
 
-/** Options every table reader accepts. */
-export interface TableOptions {
-  /** Give the event loop a turn after this many ms of uninterrupted work (unset: never). */
-  yieldEveryMs?: number;
-}
+import type { TableOptions } from './options';
 
 export class Yielder {
   private last = Date.now();

@@ -12,6 +12,8 @@ import type { Snapshot, TableFormat, VersionSelector } from '../core/model';
 import { FsStorage } from '../core/node/fsStorage';
 import type { LakeTable } from '../core/table';
 import { readers } from './lazy';
+import { queryEngine } from './engine';
+import type { ParquetActionSource } from '../core/options';
 import { filesExclude, settings } from './config';
 import type { Log } from './log';
 
@@ -55,7 +57,12 @@ export class TableEntry {
 
   table(): Promise<LakeTable> {
     // the host must stay responsive: readers pause for the event loop every 15 ms of parsing
-    this.tableP ??= readers().openTable(new FsStorage(this.root.fsPath), this.format, { yieldEveryMs: 15 }).catch((err) => {
+    const storage = new FsStorage(this.root.fsPath);
+    // big checkpoints are read by the DuckDB engine, loaded only when one is met
+    const parquetActions: ParquetActionSource = async function* (path, signal) {
+      yield* (await queryEngine()).parquetActions(storage)(path, signal);
+    };
+    this.tableP ??= readers().openTable(storage, this.format, { yieldEveryMs: 15, parquetActions }).catch((err) => {
       this.tableP = undefined;
       throw err;
     });

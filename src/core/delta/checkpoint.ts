@@ -10,6 +10,7 @@ import { type Storage, baseName } from '../storage';
 import { isObj } from './actions';
 import { parseRawActions } from './commit';
 import { LOG_DIR } from './logPath';
+import type { TableOptions } from '../options';
 
 /** The non-null key field that tells which action a checkpoint row holds. */
 const ROW_KEYS: [string, string][] = [
@@ -61,34 +62,58 @@ export interface CheckpointRef {
   paths: string[];
 }
 
+const BIG_PARQUET_BYTES = 4 << 20;
+
+/** Raw actions of one Parquet checkpoint file or sidecar, in batches, by the fastest reader allowed. */
+async function* parquetBatches(storage: Storage, path: string, opts: TableOptions, signal?: AbortSignal): AsyncIterable<unknown[]> {
+  const source = opts.parquetActions;
+  if (source) {
+    const st = await storage.stat(path);
+    if (!st) throw new LakeError('missing', 'delta: checkpoint file is missing', path);
+    if (st.size > (opts.bigParquetBytes ?? BIG_PARQUET_BYTES)) {
+      yield* source(path, signal);
+      return;
+    }
+  }
+  yield await readParquetActions(storage, path);
+}
+
 /**
- * All raw actions of a checkpoint, sidecars included (replay validates them). Errors name the
- * checkpoint file and say whether the checkpoint itself or a sidecar it references is at fault.
+ * The raw actions of a checkpoint, sidecars included, in batches (replay validates them). Errors
+ * name the checkpoint file and say whether the checkpoint itself or a sidecar it references is
+ * at fault.
  */
-export async function readCheckpoint(storage: Storage, cp: CheckpointRef): Promise<unknown[]> {
-  const out: unknown[] = [];
+export async function* checkpointBatches(storage: Storage, cp: CheckpointRef, opts: TableOptions = {}, signal?: AbortSignal): AsyncIterable<unknown[]> {
   for (const path of cp.paths) {
-    const actions = path.endsWith('.json') ? parseRawActions(await storage.read(path), path) : await readParquetActions(storage, path);
-    for (const raw of actions) {
-      const sc = isObj(raw) ? raw.sidecar : undefined;
-      if (isObj(sc)) {
+    const batches = path.endsWith('.json') ? [parseRawActions(await storage.read(path), path)] : parquetBatches(storage, path, opts, signal);
+    for await (const actions of batches) {
+      const plain: unknown[] = [];
+      for (const raw of actions) {
+        const sc = isObj(raw) ? raw.sidecar : undefined;
+        if (!isObj(sc)) {
+          plain.push(raw);
+          continue;
+        }
         if (typeof sc.path !== 'string') throw new LakeError('corrupt', 'delta: sidecar.path is missing or not a string', path);
         // sidecars must live in _delta_log/_sidecars; only the file name is meaningful
         const name = baseName(safeDecode(sc.path));
         const sidecarPath = `${LOG_DIR}/_sidecars/${name}`;
-        let sidecar: Record<string, unknown>[];
-        try {
-          sidecar = await readParquetActions(storage, sidecarPath);
-        } catch (err) {
-          if (err instanceof LakeError && err.kind === 'missing') {
-            throw new LakeError('missing', `delta: sidecar ${name} referenced by checkpoint ${baseName(path)} is missing`, sidecarPath);
-          }
-          throw err;
+        if (!(await storage.stat(sidecarPath))) {
+          throw new LakeError('missing', `delta: sidecar ${name} referenced by checkpoint ${baseName(path)} is missing`, sidecarPath);
         }
-        for (const s of sidecar) if (s.add || s.remove) out.push(s);
-      } else out.push(raw);
+        for await (const side of parquetBatches(storage, sidecarPath, opts, signal)) {
+          yield side.filter((s) => isObj(s) && (s.add || s.remove));
+        }
+      }
+      yield plain;
     }
   }
+}
+
+/** All raw actions of a checkpoint at once (small checkpoints; tests). */
+export async function readCheckpoint(storage: Storage, cp: CheckpointRef, opts: TableOptions = {}): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const batch of checkpointBatches(storage, cp, opts)) for (const a of batch) out.push(a);
   return out;
 }
 

@@ -12,10 +12,11 @@ import { parseDeltaSchema, physicalToLogical } from './schema';
 import { numRecordsOf } from './stats';
 import { type Storage, readText } from '../storage';
 import type { Action } from './actions';
-import { readCheckpoint } from './checkpoint';
+import { checkpointBatches } from './checkpoint';
 import { parseJsonActions } from './commit';
 import { forEachJsonLineYielding } from '../ndjson';
-import { type TableOptions, type Yielder, yielderFor } from '../yielder';
+import type { TableOptions } from '../options';
+import { type Yielder, yielderFor } from '../yielder';
 import { hasReaderFeature } from './features';
 import { LOG_DIR, commitPath } from './logPath';
 import { type DeltaLog, type LogSegment, earliestReconstructable, listDeltaLog, noReplayReason, segmentsFor } from './logSegment';
@@ -39,7 +40,7 @@ export class DeltaTable {
 
   private readonly yielder: Yielder;
 
-  constructor(readonly storage: Storage, opts?: TableOptions) {
+  constructor(readonly storage: Storage, private readonly opts: TableOptions = {}) {
     this.yielder = yielderFor(opts);
   }
 
@@ -143,15 +144,15 @@ export class DeltaTable {
       checkAborted(signal);
       const cp = seg.checkpoint;
       cpInfo = { version: cp.version, variant: cp.variant, path: cp.paths[0]! };
-      let actions: unknown[];
       try {
-        actions = await readCheckpoint(this.storage, cp);
+        for await (const batch of checkpointBatches(this.storage, cp, this.opts, signal)) {
+          for (let i = 0; i < batch.length; i++) {
+            replay.applyOne(batch[i], cp.paths[0]!);
+            if ((i & 1023) === 0 && this.yielder.due()) await this.yielder.pause();
+          }
+        }
       } catch (err) {
         throw new CheckpointError(err);
-      }
-      for (let i = 0; i < actions.length; i++) {
-        replay.applyOne(actions[i], cp.paths[0]!);
-        if ((i & 1023) === 0 && this.yielder.due()) await this.yielder.pause();
       }
       if (!replay.metadata || !replay.protocol) {
         // a checkpoint must carry both; one without is damaged
