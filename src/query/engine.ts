@@ -17,6 +17,8 @@ import type { Storage } from '../core/storage';
 import type { HudiSnapshot } from '../core/hudi/snapshot';
 import type { IcebergSnapshot } from '../core/iceberg/snapshot';
 import { deltaScanPlan } from './deltaScan';
+import { duckdbParquetActions } from './checkpointRows';
+import type { ParquetActionSource } from '../core/options';
 import { hudiScanPlan } from './hudiScan';
 import { icebergScanPlan } from './icebergScan';
 import { translateReadError } from './fileSchema';
@@ -102,6 +104,11 @@ export class QueryEngine {
 
   constructor(opts: EngineOptions = {}) {
     this.pool = new InstancePool(opts);
+  }
+
+  /** Reads big Delta checkpoints for the core (`openTable(…, { parquetActions })`). */
+  parquetActions(storage: Storage): ParquetActionSource {
+    return duckdbParquetActions(this.pool, storage);
   }
 
   table(storage: Storage, opts: TableOptions = {}): TableQuery {
