@@ -8,6 +8,8 @@
  */
 import { LakeError, checkAborted } from '../core/errors';
 import type { ParquetActionSource } from '../core/options';
+import { type AddAction, NORMALIZED } from '../core/delta/actions';
+import type { Int64 } from '../core/model';
 import type { Storage } from '../core/storage';
 import type { InstancePool } from './instances';
 import { firstLine } from './sandbox';
@@ -49,7 +51,7 @@ interface Plan {
   dictSql: string;
   setDict(values: string[]): void;
   /** Turns one row (column values in select order) into a raw action, or undefined. */
-  row: (v: unknown[]) => Record<string, unknown> | undefined;
+  row: (v: unknown[]) => Record<string | symbol, unknown> | undefined;
 }
 
 /** The SELECT over a checkpoint with the columns its schema has, and the row builder. */
@@ -99,20 +101,42 @@ function plan(file: string, schema: Map<string, string>): Plan {
     return v;
   };
   const num = (v: unknown) => (typeof v === 'bigint' && Number.isSafeInteger(Number(v)) ? Number(v) : v);
+  /** A count or size that must be exact: beyond 2^53 is an error, never a rounded number. */
+  const safe = (v: unknown, what: string): number => {
+    const n = typeof v === 'bigint' ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new LakeError('corrupt', `delta: ${what} ${String(v)} is missing or beyond 2^53`, file);
+    return n;
+  };
   const dvOf = (v: unknown[], d: NonNullable<ReturnType<typeof dvCols>>) =>
     v[d.storageType] === null || v[d.storageType] === undefined
       ? undefined
       : { storageType: v[d.storageType], pathOrInlineDv: v[d.pathOrInlineDv], offset: d.offset >= 0 ? num(v[d.offset]) : undefined, sizeInBytes: num(v[d.sizeInBytes]), cardinality: num(v[d.cardinality]) };
-  const row = (v: unknown[]): Record<string, unknown> | undefined => {
+  const row = (v: unknown[]): Record<string | symbol, unknown> | undefined => {
     if (ap >= 0 && v[ap] !== null) {
-      const a: Record<string, unknown> = { path: v[ap], size: num(v[asz]), modificationTime: num(v[amt]), partitionValues: pvOf(v[apv]) ?? {}, dataChange: v[adc] ?? true };
-      if (v[anr] !== null) a.stats_parsed = { numRecords: num(v[anr]) };
-      if (v[atags] !== null) a.tags = JSON.parse(v[atags] as string);
-      if (v[abr] !== null) a.baseRowId = num(v[abr]);
-      if (v[adrcv] !== null) a.defaultRowCommitVersion = num(v[adrcv]);
+      // built in the AddAction shape and checked here, so replay takes it as is (NORMALIZED)
+      if (typeof v[ap] !== 'string') throw new LakeError('corrupt', 'delta: add.path is not a string', file);
+      const a: AddAction = {
+        path: v[ap] as string,
+        partitionValues: (pvOf(v[apv]) as Record<string, string | null> | undefined) ?? {},
+        size: safe(v[asz], 'add.size'),
+        modificationTime: v[amt] === null ? 0 : safe(v[amt], 'add.modificationTime'),
+        dataChange: v[adc] !== false,
+      };
+      if (v[anr] !== null) a.statsParsed = { numRecords: safe(v[anr], 'stats numRecords') };
+      if (v[atags] !== null) a.tags = JSON.parse(v[atags] as string) as Record<string, string>;
+      if (v[abr] !== null) a.baseRowId = num(v[abr]) as Int64;
+      if (v[adrcv] !== null) a.defaultRowCommitVersion = num(v[adrcv]) as Int64;
       const dv = adv && dvOf(v, adv);
-      if (dv) a.deletionVector = dv;
-      return { add: a };
+      if (dv) {
+        a.deletionVector = {
+          storageType: String(dv.storageType),
+          pathOrInlineDv: String(dv.pathOrInlineDv),
+          sizeInBytes: safe(dv.sizeInBytes, 'deletionVector.sizeInBytes'),
+          cardinality: safe(dv.cardinality, 'deletionVector.cardinality'),
+          ...(dv.offset !== undefined && dv.offset !== null ? { offset: safe(dv.offset, 'deletionVector.offset') } : {}),
+        };
+      }
+      return { add: a, [NORMALIZED]: true };
     }
     if (rp >= 0 && v[rp] !== null) {
       const r: Record<string, unknown> = { path: v[rp], dataChange: v[rdc] ?? true };

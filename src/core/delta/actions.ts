@@ -81,6 +81,13 @@ export interface SidecarAction {
 
 export type CommitInfo = Record<string, unknown>;
 
+/**
+ * Marks a raw action whose `add` already has the AddAction shape, checked by its producer (the
+ * DuckDB checkpoint reader): replay uses it as is. A registered symbol, so it crosses bundles, and
+ * a symbol, so no JSON in a log can claim it.
+ */
+export const NORMALIZED = Symbol.for('lakelens.delta.normalizedAdd');
+
 /** One action of the log; exactly one member is set. */
 export interface Action {
   add?: AddAction;

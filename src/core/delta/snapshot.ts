@@ -81,11 +81,14 @@ export async function buildSnapshot(inp: BuildInput): Promise<DeltaSnapshot> {
   let numDeleted = 0;
   // files the storage refuses to read (absolute, URI, climbing out): shown, but never read
   const outside: string[] = [];
-  const files: DataFile[] = new Array(replay.adds.length);
+  const count = replay.addActions.length;
+  const files: DataFile[] = new Array(count);
   const y = inp.yielder ?? NEVER;
-  for (let i = 0; i < replay.adds.length; i++) {
+  for (let i = 0; i < count; i++) {
     if ((i & 1023) === 0 && y.due()) await y.pause();
-    const { add, path, source } = replay.adds[i]!;
+    const add = replay.addActions[i]!;
+    const path = replay.addPaths[i]!;
+    const source = replay.addSources[i]!;
     const n = numRecordsOf(add.stats, add.statsParsed, source);
     const f: DataFile = {
       path,
