@@ -17,6 +17,10 @@ import type { IcebergSnapshot } from '../../src/core/iceberg/snapshot';
 import { stringifyJson } from '../../src/core/json';
 import { MemStorage } from '../../src/core/memStorage';
 import { resolveInRoot } from '../../src/core/storage';
+import { analyzeHealth } from '../../src/core/health';
+import { describeParquet } from '../../src/core/parquetInspect';
+import { summarizePartitions } from '../../src/core/partitions';
+import { columnLineage, diffSchemas } from '../../src/core/schemaDiff';
 import { openTable } from '../../src/core/table';
 import { deltaScanPlan } from '../../src/query/deltaScan';
 import { icebergScanPlan } from '../../src/query/icebergScan';
@@ -288,9 +292,10 @@ async function runSteps(c: FuzzCase, outcomes: string[]): Promise<unknown> {
     }
   };
   const m = c.storage;
-  // Avro files are also decoded on their own, whatever the table made of them
+  // damaged Avro files are also decoded on their own, whatever the table makes of them
+  const orig = base(c.table);
   for (const [p, f] of m.files) {
-    if (!p.endsWith('.avro') || !isTarget(p)) continue;
+    if (!p.endsWith('.avro') || orig.files.get(p)?.bytes === f.bytes) continue;
     const bad = await step(() => readAvroFile(f.bytes, p, { maxTotalBytes: 1 << 26 }));
     if (bad) return bad;
   }
@@ -318,7 +323,24 @@ async function runSteps(c: FuzzCase, outcomes: string[]): Promise<unknown> {
       const oldest = h.versions.at(-1)?.version;
       if (oldest !== undefined) stringifyJson(await table.snapshot(table.format === 'delta' ? { version: Number(oldest) } : table.format === 'iceberg' ? { snapshotId: String(oldest) } : {}));
     }, 'history'),
-    await step(async () => stringifyJson(await table.schemaHistory?.()), 'schemaHistory'),
+    await step(async () => {
+      const hist = (await table.schemaHistory?.()) ?? [];
+      stringifyJson(hist);
+      // the schema diff and lineage views run over consecutive schemas
+      for (let i = 1; i < hist.length; i++) stringifyJson(diffSchemas(hist[i - 1]!, hist[i]!));
+      const first = hist[0]?.schema.fields[0];
+      if (first) columnLineage(hist, [first.name]);
+    }, 'schemaHistory'),
+    await step(async () => {
+      if (!snap) return;
+      // what the tree and the health view compute from a snapshot
+      summarizePartitions(snap);
+      analyzeHealth({ snapshot: snap, smallFileThreshold: 32 << 20, now: Date.now(), costPerGbMonth: 0.023, tablePath: '/t', engine: null });
+    }, snap ? 'views' : undefined),
+    await step(async () => {
+      // the footer inspector, on whichever Parquet metadata file the case damaged
+      for (const [p, f] of m.files) if (p.endsWith('.parquet') && orig.files.get(p)?.bytes !== f.bytes) await describeParquet(m, p);
+    }),
     await step(async () => {
       if (!snap) return;
       if (snap.format === 'delta') await deltaScanPlan(snap as DeltaSnapshot, m);
