@@ -315,3 +315,13 @@ test('timestamps beyond the calendar are shown as numbers, not thrown as RangeEr
   assert.match(formatHistory(h), /invalid time \(18446744073709552000 ms\)/);
   assert.match(formatSnapshot(await t.snapshot(), false), /timestamp: +invalid time/);
 });
+
+test('time travel past a commit time beyond the calendar is a clear error', async () => {
+  const m = copyOf(DELTA_SMALL);
+  for (const v of [0, 1]) {
+    const p = commitFile(v);
+    const text = new TextDecoder().decode(bytesOf(m, p)).replace(/"timestamp":\d+/g, '"timestamp":18446744073709551616');
+    m.put(p, text);
+  }
+  await assert.rejects(new DeltaTable(m).snapshot({ timestamp: Date.UTC(2024, 0, 1) }), lake('unknown-version', /2024-01-01T00:00:00Z is before the earliest available version 0 \(invalid time/));
+});

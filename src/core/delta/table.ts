@@ -22,6 +22,7 @@ import { LOG_DIR, commitPath } from './logPath';
 import { type DeltaLog, type LogSegment, earliestReconstructable, listDeltaLog, noReplayReason, segmentsFor } from './logSegment';
 import { Replay } from './replay';
 import { type DeltaSnapshot, buildSnapshot } from './snapshot';
+import { isoTime } from '../format';
 
 const HEAD_BYTES = 1 << 16;
 const PARALLEL_READS = 16;
@@ -285,7 +286,7 @@ export class DeltaTable {
     if (first.timestamp !== null && ts < first.timestamp) {
       throw new LakeError(
         'unknown-version',
-        `delta: ${new Date(ts).toISOString()} is before the earliest available version ${vs[0]} (${new Date(first.timestamp).toISOString()})`,
+        `delta: ${isoTime(ts)} is before the earliest available version ${vs[0]} (${isoTime(first.timestamp)})`,
       );
     }
     let lo = 0;
