@@ -3,6 +3,10 @@
  * unsupported feature); `path` names the file at fault so every message can point at it.
  * Messages are short and prefixed with the format, in the style of hyparquet:
  * `delta: reader feature "foo" not supported (_delta_log/00000000000000000003.json)`.
+ *
+ * The rule for untrusted tables: reading one, however damaged, returns a result or throws a
+ * LakeError — a parser's SyntaxError, a RangeError, a TypeError escaping the readers is a bug.
+ * test/fuzz.test.ts enforces it over thousands of damaged corpus tables.
  */
 export type ErrorKind =
   | 'not-a-table'
