@@ -44,11 +44,17 @@ const builds = [
   },
 ].filter(Boolean);
 
-fs.rmSync('out/test', { recursive: true, force: true });
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
   console.log('watching…');
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  // drop bundles of tests that no longer exist (without emptying the folder first, so a build
+  // never pulls the files from under a test run in progress)
+  const wanted = new Set(testEntries.flatMap((e) => [`${e.out}.js`, `${e.out}.js.map`]));
+  for (const f of exists('out/test') ? fs.readdirSync('out/test', { recursive: true }) : []) {
+    const rel = String(f);
+    if (/\.js(\.map)?$/.test(rel) && !wanted.has(rel)) fs.rmSync(path.join('out/test', rel), { force: true });
+  }
   fs.chmodSync(path.join('dist', 'cli.js'), 0o755);
 }

@@ -79,7 +79,9 @@ export function openTimeTravel(pc: PanelContext, tree: TablesProvider, entry: Ta
       const token = ++seq;
       snaps.set(token, snap);
       if (snaps.size > 4) snaps.delete(snaps.keys().next().value!);
-      return { token, version: itemFor(entry, tree, snap), columns: page.columns, totalRows: page.totalRows, notes: [...snap.notes, ...rowNotes(snap)] };
+      const notes = [...snap.notes];
+      for (const n of [...rowNotes(snap), ...((page as { notes?: string[] }).notes ?? [])]) if (!notes.some((x) => x.includes('ead-optimized') && n.includes('ead-optimized')) && !notes.includes(n)) notes.push(n);
+      return { token, version: itemFor(entry, tree, snap), columns: page.columns, totalRows: page.totalRows, notes };
     });
     h.endpoint.on(Page, async ({ token, offset, limit }) => {
       const q = await tableQuery(entry);
