@@ -16,6 +16,7 @@ import { stringifyJson } from '../core/json';
 import type { TableFormat, VersionSelector } from '../core/model';
 import { FsStorage } from '../core/node/fsStorage';
 import { openTable } from '../core/table';
+import { readerOptions } from './bigCheckpoints';
 import { EXPORT_FORMATS, type ExportFormat } from '../query/export';
 import { QueryEngine } from '../query/engine';
 import type { ColumnInfo, Row } from '../query/rows';
@@ -44,11 +45,11 @@ export async function runRowsCommand(cmd: string, args: string[], opts: RowsOpti
     throw new UsageError(cmd === 'sql' ? 'sql needs exactly one query: lakelens sql <table> "SELECT … FROM t"' : `unexpected argument ${JSON.stringify(query)}`);
   }
   const storage = new FsStorage(target);
-  const lake = await openTable(storage, opts.format);
-  const snap = await lake.snapshot(opts.selector);
-  // one engine for the process; closed before exit so its temp folder goes too
+  // one engine for the process (it also reads big checkpoints); closed before exit so its temp folder goes too
   const engine = new QueryEngine();
   try {
+    const lake = await openTable(storage, opts.format, readerOptions(storage, engine));
+    const snap = await lake.snapshot(opts.selector);
     const q = engine.table(storage);
     if (cmd === 'rows') {
       const page = await q.preview(snap, opts.offset ?? 0, opts.limit ?? 20);
