@@ -183,7 +183,8 @@ describeWorkbench('views', { workspace }, (ctx, it) => {
     await wb.runCommand('View: Close All Editors');
     await wb.showLakehouse();
     await wb.expandTreeRow('hostile');
-    // the hostile table is the last one: its Schema row is the last Schema row
+    // the hostile table is the last one: once its sections show, its Schema row is the last one
+    await wb.waitForTreeRow(/^Health: 1 small file/);
     const schema = wb.treeRowLocator('Schema').last();
     if ((await schema.getAttribute('aria-expanded')) === 'false') await schema.locator('.monaco-tl-twistie').click();
     await wb.waitForTreeRow(HOSTILE.column);

@@ -229,21 +229,27 @@ export class Workbench {
     return text;
   }
 
-  /** Picks an item (by label) in the quick pick a command opened, and waits for it to close. */
+  /**
+   * Picks an item (by label) in the quick pick a command opened: types the label into the filter
+   * and presses Enter once that item is the focused row (clicking races the list while it fills
+   * in), then waits until the picker closes or moves on to its next question.
+   */
   async quickPick(label: string | RegExp): Promise<void> {
     const quick = this.page.locator('.quick-input-widget');
+    const input = quick.locator('.quick-input-box input');
     await quick.waitFor({ state: 'visible' });
-    const row = quick.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: label }) }).first();
-    await row.waitFor({ timeout: 10_000 });
-    await row.click();
-    // done when the picker closes or moves on to its next question (the row is gone); a click
-    // landing while the picker was still filling in is ignored, so click once more
-    const gone = (timeout: number) =>
-      Promise.any([quick.waitFor({ state: 'hidden', timeout }), row.waitFor({ state: 'detached', timeout })]).then(() => true, () => false);
-    if (!(await gone(3000))) {
-      await row.click({ timeout: 2000 }).catch(() => undefined);
-      if (!(await gone(10_000))) throw new Error(`quick pick item ${String(label)} did not take`);
-    }
+    const placeholder = await input.getAttribute('placeholder');
+    const text = typeof label === 'string' ? label : '';
+    if (text) await input.fill(text);
+    const re = typeof label === 'string' ? new RegExp(`^${escapeRe(label)}$`) : label;
+    const wanted = quick.locator('.monaco-list-row', { has: this.page.locator('.label-name', { hasText: re }) }).first();
+    await wanted.waitFor({ timeout: 15_000 });
+    // the filter may list other matches first (v10 before v1): move down to the wanted row
+    const focusedIsWanted = () => quick.locator('.monaco-list-row.focused', { has: this.page.locator('.label-name', { hasText: re }) }).count().then((n) => n > 0);
+    for (let i = 0; i < 50 && !(await focusedIsWanted()); i++) await this.page.keyboard.press('ArrowDown');
+    if (!(await focusedIsWanted())) throw new Error(`quick pick: could not focus ${String(label)}`);
+    await this.page.keyboard.press('Enter');
+    await waitUntil(async () => !(await quick.isVisible()) || (await input.getAttribute('placeholder')) !== placeholder, 15_000, `quick pick item ${String(label)} did not take`);
   }
 
   /** A notification toast containing text. */
