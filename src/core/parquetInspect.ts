@@ -44,7 +44,7 @@ function schemaLines(schema: SchemaElement[]): string[] {
     for (let k = 0; k < count && i < schema.length; k++) {
       const e = schema[i++]!;
       const extras = [e.repetition_type?.toLowerCase(), e.field_id !== undefined ? `field_id ${e.field_id}` : ''].filter(Boolean).join(', ');
-      out.push(`${'  '.repeat(depth)}- ${show(e.name).slice(1, -1)}: ${typeOf(e)}${extras ? ` (${extras})` : ''}`);
+      out.push(`${'  '.repeat(depth)}- ${show(e.name)}: ${typeOf(e)}${extras ? ` (${extras})` : ''}`);
       if (e.num_children) walk(e.num_children, depth + 1);
     }
   };
@@ -79,17 +79,22 @@ export function describeParquetMetadata(md: FileMetaData, path: string, fileSize
       const m = c.meta_data;
       if (!m) continue;
       const st = m.statistics;
-      const stats = st
-        ? [
-            st.min_value !== undefined || st.min !== undefined ? `min ${show(st.min_value ?? st.min)}` : '',
-            st.max_value !== undefined || st.max !== undefined ? `max ${show(st.max_value ?? st.max)}` : '',
-            st.null_count !== undefined ? `nulls ${show(st.null_count)}` : '',
-            st.distinct_count !== undefined ? `distinct ${show(st.distinct_count)}` : '',
-          ].filter(Boolean).join(', ')
-        : 'no statistics';
       lines.push(
-        `      - ${m.path_in_schema.map((p) => show(p).slice(1, -1)).join('.')}: ${m.type} ${m.codec}, ${formatBytes(n(m.total_compressed_size))} (${formatBytes(n(m.total_uncompressed_size))} raw), ${formatCount(n(m.num_values))} values, encodings [${m.encodings.join(', ')}], ${stats}`,
+        `      - column: ${show(m.path_in_schema.join('.'))}`,
+        `        type: ${m.type}`,
+        `        codec: ${m.codec}`,
+        `        compressed: ${formatBytes(n(m.total_compressed_size))}`,
+        `        uncompressed: ${formatBytes(n(m.total_uncompressed_size))}`,
+        `        values: ${formatCount(n(m.num_values))}`,
+        `        encodings: [${m.encodings.join(', ')}]`,
       );
+      if (!st) lines.push('        statistics: none');
+      else {
+        if (st.min_value !== undefined || st.min !== undefined) lines.push(`        min: ${show(st.min_value ?? st.min)}`);
+        if (st.max_value !== undefined || st.max !== undefined) lines.push(`        max: ${show(st.max_value ?? st.max)}`);
+        if (st.null_count !== undefined) lines.push(`        nulls: ${show(st.null_count)}`);
+        if (st.distinct_count !== undefined) lines.push(`        distinct: ${show(st.distinct_count)}`);
+      }
     }
   });
   if (md.row_groups.length > MAX_ROW_GROUPS) lines.push(`  # … ${md.row_groups.length - MAX_ROW_GROUPS} more row groups`);

@@ -52,7 +52,9 @@ function histogram(r: HealthReport): Child {
   if (pos >= 0 && pos <= b.length) {
     const tx = pad.l + pos * bw;
     chart.appendChild(svg('line', { class: 'threshold', x1: tx, y1: pad.t - 4, x2: tx, y2: H - pad.b }));
-    chart.appendChild(svg('text', { x: tx + 4, y: pad.t + 6 }, `small < ${formatBytes(r.threshold.bytes)}`));
+    // the label sits on whichever side of the line has room
+    const right = tx > W * 0.7;
+    chart.appendChild(svg('text', { x: right ? tx - 4 : tx + 4, y: pad.t + 6, 'text-anchor': right ? 'end' : 'start' }, `small < ${formatBytes(r.threshold.bytes)}`));
   }
   chart.appendChild(svg('text', { x: (W + pad.l) / 2, y: H - 8, 'text-anchor': 'middle' }, 'file size (log scale)'));
   return h('div', null, chart, h('div', { class: 'legend' },
