@@ -1,6 +1,9 @@
 // Runs the benchmarks (bench/*.bench.ts, bundled with esbuild like the tests) one after the other
 // and appends their reports to bench/RESULTS.md under a heading with the date, the git commit and
-// the machine. `node bench/run.mjs [name-filter]`; each script prints Markdown on stdout.
+// the machine. `node bench/run.mjs [name-filter]` (`npm run bench -- iceberg`); each script prints
+// Markdown on stdout. In-process probes (bench/probes/*.ts) are bundled alongside, for benchmarks
+// that time one operation in a fresh process. Generated tables live in the cache folder
+// ($LAKELENS_BENCH_CACHE, default ~/.cache/lakelens-bench), built on first use.
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,9 +22,11 @@ if (scripts.length === 0) {
 
 const outdir = path.join(repo, 'out', 'bench');
 fs.rmSync(outdir, { recursive: true, force: true });
+const probes = fs.readdirSync(path.join(here, 'probes')).filter((f) => f.endsWith('.ts')).map((f) => path.join(here, 'probes', f));
 await esbuild.build({
-  entryPoints: scripts.map((s) => path.join(here, s)),
+  entryPoints: [...scripts.map((s) => path.join(here, s)), ...probes],
   outdir,
+  outbase: here,
   bundle: true,
   platform: 'node',
   format: 'cjs',
