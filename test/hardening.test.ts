@@ -130,3 +130,32 @@ test('display: inertText shows bidi overrides and invisible controls as escapes,
   // tabs, newlines, right-to-left scripts and their marks are ordinary text
   for (const ok of ['line 1\nline 2\tx', 'שלום עולם', 'مرحبا\u200f', 'Zürich 東京 🦆', '<script>alert(1)</script>']) assert.equal(inertText(ok), ok);
 });
+
+test('delta: a checkpoint whose footer names a column chunk its schema lacks fails cleanly (no stray rejections)', async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (e: unknown) => void unhandled.push(e);
+  process.on('unhandledRejection', onUnhandled);
+  try {
+    const base = copyOf(DELTA_CP);
+    const cp = '_delta_log/00000000000000000010.checkpoint.parquet';
+    const bytes = bytesOf(base, cp);
+    const footerLen = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.length - 8, true);
+    const footer = bytes.length - 8 - footerLen;
+    // every occurrence of a column name in the footer: schema elements and chunk paths alike
+    const name = new TextEncoder().encode('dataChange');
+    let refusedPath = 0;
+    for (let i = footer; i < bytes.length - name.length; i++) {
+      if (!name.every((b, j) => bytes[i + j] === b)) continue;
+      const m = copyOf(DELTA_CP);
+      patchBytes(m, cp, (b) => (b[i + 4] = 0x29)); // dataChange → data)hange
+      const snap = await new DeltaTable(m).snapshot();
+      assert.equal(snap.numFiles, 11);
+      if (snap.notes.some((n) => /column chunk "[a-z]+\.data\)hange" is not in the file's schema/.test(n))) refusedPath++;
+      await new Promise((r) => setImmediate(r));
+    }
+    assert.ok(refusedPath > 0, 'no variant renamed a column chunk path');
+    assert.deepEqual(unhandled, []);
+  } finally {
+    process.removeListener('unhandledRejection', onUnhandled);
+  }
+});
