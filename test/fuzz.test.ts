@@ -40,11 +40,16 @@ function describeError(err: unknown): string {
 if (!isMainThread) {
   // worker: run cases [from, to) and report each
   const { seed, from, to } = workerData as { seed: number; from: number; to: number };
+  // a promise the readers started and nobody awaited failing is a failure of the case that started it
+  const stray: unknown[] = [];
+  process.on('unhandledRejection', (e) => void stray.push(e));
   void (async () => {
     for (let i = from; i < to; i++) {
       parentPort!.postMessage({ type: 'start', index: i } satisfies FromWorker);
       const c = makeCase(seed, i);
-      const { failure, outcomes } = await runCase(c);
+      let { failure, outcomes } = await runCase(c);
+      await new Promise((r) => setImmediate(r)); // let unhandled rejections of this case surface now
+      if (failure === undefined && stray.length > 0) failure = new Error(`unhandled rejection: ${describeError(stray.splice(0)[0])}`);
       const msg: FromWorker = { type: 'done', index: i, outcomes };
       if (failure !== undefined) msg.failure = { index: i, table: c.table, steps: c.steps, error: describeError(failure) };
       parentPort!.postMessage(msg);
@@ -53,11 +58,17 @@ if (!isMainThread) {
   })();
 } else if (process.env.LAKELENS_FUZZ_ONLY !== undefined) {
   test(`fuzz: replay case ${process.env.LAKELENS_FUZZ_ONLY} of seed ${SEED}`, async () => {
+    const stray: unknown[] = [];
+    const onStray = (e: unknown) => void stray.push(e);
+    process.on('unhandledRejection', onStray);
     const c = makeCase(SEED, Number(process.env.LAKELENS_FUZZ_ONLY));
     console.log(c.table, c.steps);
     const { failure, outcomes } = await runCase(c);
+    await new Promise((r) => setImmediate(r));
+    process.removeListener('unhandledRejection', onStray);
     console.log(outcomes);
     if (failure !== undefined) throw failure;
+    if (stray.length > 0) throw stray[0];
   });
 } else {
   test(`fuzz: ${CASES} damaged tables (seed ${SEED}) read or fail with a LakeError, each within ${CASE_LIMIT_MS} ms`, { timeout: Math.max(120_000, CASES * 50) }, async (t) => {
