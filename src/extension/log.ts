@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { isLakeError } from '../core/errors';
+import { inertText } from '../core/format';
 
 export class Log implements vscode.Disposable {
   readonly channel = vscode.window.createOutputChannel('Lakelens');
@@ -25,7 +26,7 @@ export class Log implements vscode.Disposable {
   notify(context: string, err: unknown): void {
     const msg = this.error(context, err);
     if (isLakeError(err) && err.kind === 'cancelled') return;
-    void vscode.window.showErrorMessage(`Lakelens: ${context}: ${msg}`, 'Show Log').then((pick) => {
+    void vscode.window.showErrorMessage(`Lakelens: ${context}: ${inertText(msg)}`, 'Show Log').then((pick) => {
       if (pick) this.channel.show(true);
     });
   }

@@ -2,7 +2,7 @@
  * Quick picks: a table among the detected ones, a version of a table.
  */
 import * as vscode from 'vscode';
-import { formatBytes, relativeTime } from '../core/format';
+import { formatBytes, inertText, relativeTime } from '../core/format';
 import type { VersionInfo } from '../core/model';
 import type { Registry, TableEntry } from './registry';
 import type { TablesProvider } from './tree/provider';
@@ -11,7 +11,7 @@ import { versionLabel } from './tree/nodes';
 export async function pickTable(registry: Registry, placeHolder = 'Select a table'): Promise<TableEntry | undefined> {
   if (!registry.scanned) await registry.scan();
   const items = registry.all().map((e) => ({
-    label: e.name,
+    label: inertText(e.name),
     description: `${e.format}${e.summary ? ` · ${formatBytes(e.summary.sizeBytes)}` : ''}`,
     detail: e.relPath,
     entry: e,
@@ -28,7 +28,7 @@ export async function pickVersion(tree: TablesProvider, entry: TableEntry, place
   const versions = await tree.history(entry);
   const items = versions.map((v) => ({
     label: versionLabel(entry, v),
-    description: `${v.operation ?? ''} · ${relativeTime(v.timestamp)}`,
+    description: `${inertText(v.operation ?? '')} · ${relativeTime(v.timestamp)}`,
     detail: v.snapshotId ? `snapshot ${v.snapshotId}` : undefined,
     v,
   }));
