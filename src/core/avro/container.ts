@@ -85,6 +85,18 @@ export function readAvroFile(bytes: Uint8Array, path: string, limits: AvroLimits
   return { schema, metadata, codec, records };
 }
 
+/** A block being decoded: its bytes, and how to get them again later without keeping them. */
+export interface AvroBlock {
+  data: Uint8Array;
+  /** Decompresses the block again (for the null codec, returns its window of the file). */
+  again(): Uint8Array;
+}
+
+export interface BlockOptions {
+  /** Called before the records of each block are decoded. */
+  onBlock?: (block: AvroBlock) => void;
+}
+
 /**
  * Decodes a container file record by record, handing each to `onRecord` as soon as it is decoded,
  * so a caller converting records keeps only one block of raw values alive. With `byteViews`,
@@ -94,7 +106,7 @@ export function forEachAvroRecord(
   bytes: Uint8Array,
   path: string,
   onRecord: (record: unknown, index: number) => void,
-  limits: AvroLimits & DecodeOptions = {},
+  limits: AvroLimits & DecodeOptions & BlockOptions = {},
   header?: AvroHeader,
 ): Omit<AvroFile, 'records'> & { count: number } {
   // a caller that read the header already passes it: DecodeOptions refer to its schema objects
@@ -117,8 +129,10 @@ export function forEachAvroRecord(
       if (r.remaining < SYNC_SIZE) r.fail(`block ${block} is not followed by a sync marker (file truncated?)`);
       for (let i = 0; i < SYNC_SIZE; i++) if (bytes[r.pos + i] !== sync[i]) r.fail(`block ${block} sync marker does not match the header's`);
       r.pos += SYNC_SIZE;
-      const data = decompress(raw, Math.min(maxBlock, budget), path);
+      const cap = Math.min(maxBlock, budget);
+      const data = decompress(raw, cap, path);
       budget -= data.length;
+      limits.onBlock?.({ data, again: codec === 'null' ? () => raw : () => decompress(raw, cap, path) });
       // a record of at least one byte cannot be packed more densely than its block
       if (minSize > 0 ? count > data.length / minSize : count > (1 << 20)) r.fail(`block ${block} claims ${count} records in ${data.length} bytes`);
       const br = new AvroReader(data);

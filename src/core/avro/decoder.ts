@@ -16,6 +16,11 @@ export type Decode = (r: AvroReader) => unknown;
 /** Items per collection allowed for zero-byte item types (e.g. arrays of null), which no byte count bounds. */
 const MAX_EMPTY_ITEMS = 1 << 20;
 
+/** The last long beyond 2^53 decoded, by its bits 49–63 and 0–48 (see readLong). */
+let lastRest = -1;
+let lastLow = -1;
+let lastBig: number | bigint = 0;
+
 export class AvroDecodeError extends Error {}
 
 const utf8 = new TextDecoder('utf-8');
@@ -25,7 +30,12 @@ export class AvroReader {
   pos = 0;
   private readonly view: DataView;
 
-  constructor(readonly buf: Uint8Array) {
+  readonly buf: Uint8Array;
+
+  constructor(buf: Uint8Array) {
+    // a Node Buffer (from fs, or node:zlib) is viewed as a plain Uint8Array: Buffer's slice() is
+    // a view, not the copy readFixed promises, and values should not depend on where bytes came from
+    this.buf = buf.constructor === Uint8Array ? buf : new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
@@ -76,33 +86,45 @@ export class AvroReader {
       }
       mul *= 128;
     }
-    return this.readLongBig();
-  }
-
-  private readLongBig(): number | bigint {
-    // the first 4 groups (28 bits) and the rest (up to 36 bits) each fit a double exactly
-    const b = this.buf;
-    let p = this.pos;
-    let lo = 0;
-    let hi = 0;
-    let byte = 0;
-    for (let i = 0; i < 10; i++) {
+    // bits 49 to 63, from up to 3 more bytes; the 10th may only hold bit 63
+    let rest = 0;
+    for (let i = 7, shift = 1; i < 10; i++, shift *= 128) {
       if (p >= b.length) this.fail('unexpected end of data');
       byte = b[p++]!;
       if (i === 9 && byte > 1) this.fail('long longer than 64 bits');
-      if (i < 4) lo |= (byte & 0x7f) << (7 * i);
-      else hi += (byte & 0x7f) * 2 ** (7 * (i - 4));
+      rest += (byte & 0x7f) * shift;
       if (byte < 0x80) break;
     }
     if (byte >= 0x80) this.fail('long longer than 64 bits');
     this.pos = p;
-    if (hi < 2 ** 25) {
-      const n = hi * 2 ** 28 + lo; // below 2^53
-      return n % 2 === 0 ? n / 2 : -(n + 1) / 2;
+    if (rest < 16) {
+      const v = rest * 2 ** 49 + n; // below 2^53
+      return v % 2 === 0 ? v / 2 : -(v + 1) / 2;
     }
-    const n = (BigInt(hi) << 28n) | BigInt(lo);
-    const v = (n >> 1n) ^ -(n & 1n);
-    return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+    // a bigint; Iceberg manifests repeat 63-bit snapshot ids entry after entry, so the last is kept
+    if (rest === lastRest && n === lastLow) return lastBig;
+    const u = (BigInt(rest) << 49n) | BigInt(n);
+    const v = (u >> 1n) ^ -(u & 1n);
+    lastRest = rest;
+    lastLow = n;
+    lastBig = v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+    return lastBig;
+  }
+
+  /** Moves past a long without computing it, refusing what readLong refuses. */
+  skipLong(): void {
+    const b = this.buf;
+    let p = this.pos;
+    for (let i = 0; i < 10; i++) {
+      if (p >= b.length) this.fail('unexpected end of data');
+      const byte = b[p++]!;
+      if (byte < 0x80) {
+        if (i === 9 && byte > 1) this.fail('long longer than 64 bits');
+        this.pos = p;
+        return;
+      }
+    }
+    this.fail('long longer than 64 bits');
   }
 
   /** A long that must be a count or length in [0, max]. */
@@ -190,8 +212,8 @@ export interface DecodeOptions {
   byteViews?: boolean;
   /**
    * A run of consecutive fields of one record not to decode now: they are skipped over (which
-   * validates them) and the record gets, under `key`, the window of the block holding their
-   * encoding, to decode later with `compileRawSpan`.
+   * validates them) and the record gets, under `key`, the offset in the block where their
+   * encoding starts (a number: no allocation per record), to decode later with `compileRawSpan`.
    */
   rawSpan?: RawSpan;
   /**
@@ -199,6 +221,12 @@ export interface DecodeOptions {
    * than objects: no per-record property-name lookups, for hot paths that read fields by index.
    */
   tuples?: boolean;
+  /**
+   * With `tuples`: a record that is not inside an array or map is decoded into one array per
+   * record type, overwritten by the next record. For callers that convert each record before the
+   * next is decoded (as `byteViews` already requires): three fewer allocations per manifest entry.
+   */
+  reuseTuples?: boolean;
 }
 
 export interface RawSpan {
@@ -244,7 +272,8 @@ export function compileDecoder(t: AvroType, opts: DecodeOptions = {}): Decode {
     case 'record':
       return compileRecord(t, opts);
     case 'array': {
-      const item = compileDecoder(t.items, opts);
+      // items must stay distinct: no reused tuples below here
+      const item = compileDecoder(t.items, opts.reuseTuples ? { ...opts, reuseTuples: false } : opts);
       const minSize = minEncodedSize(t.items);
       return (r) => {
         const out: unknown[] = [];
@@ -256,7 +285,7 @@ export function compileDecoder(t: AvroType, opts: DecodeOptions = {}): Decode {
       };
     }
     case 'map': {
-      const value = compileDecoder(t.values, opts);
+      const value = compileDecoder(t.values, opts.reuseTuples ? { ...opts, reuseTuples: false } : opts);
       const minSize = 1 + minEncodedSize(t.values);
       return (r) => {
         const out = new Map<string, unknown>();
@@ -304,11 +333,18 @@ function compileRecord(t: Extract<AvroType, { kind: 'record' }>, opts: DecodeOpt
       decoders.push((r) => {
         const start = r.pos;
         for (let k = 0; k < skips.length; k++) skips[k]!(r);
-        return r.buf.subarray(start, r.pos);
+        return start;
       });
     }
   });
   const n = names.length;
+  if (opts.tuples && opts.reuseTuples) {
+    const o = new Array<unknown>(n);
+    return (r) => {
+      for (let i = 0; i < n; i++) o[i] = decoders[i]!(r);
+      return o;
+    };
+  }
   if (opts.tuples) {
     return (r) => {
       const o = new Array<unknown>(n);
@@ -331,6 +367,67 @@ export function tupleSlot(i: number, span?: RawSpan): number {
 
 type Skip = (r: AvroReader) => void;
 
+/**
+ * Field kinds of a record of primitives (Iceberg's int→long and int→bytes map entries, which a
+ * manifest entry has dozens of): skipped in one loop rather than a call per field. Fixed sizes
+ * are stored as SKIP_FIXED + size. Undefined when a field is not a primitive.
+ */
+const SKIP_NONE = 0;
+const SKIP_BOOLEAN = 1;
+const SKIP_INT = 2;
+const SKIP_LONG = 3;
+const SKIP_LENGTH = 4;
+const SKIP_FIXED = 8;
+
+function primitiveKinds(t: Extract<AvroType, { kind: 'record' }>): Int32Array | undefined {
+  const kinds = new Int32Array(t.fields.length);
+  for (let i = 0; i < t.fields.length; i++) {
+    const f = t.fields[i]!.type;
+    switch (f.kind) {
+      case 'null':
+        kinds[i] = SKIP_NONE;
+        break;
+      case 'boolean':
+        kinds[i] = SKIP_BOOLEAN;
+        break;
+      case 'int':
+      case 'enum':
+        kinds[i] = SKIP_INT;
+        break;
+      case 'long':
+        kinds[i] = SKIP_LONG;
+        break;
+      case 'bytes':
+      case 'string':
+        kinds[i] = SKIP_LENGTH;
+        break;
+      case 'float':
+        kinds[i] = SKIP_FIXED + 4;
+        break;
+      case 'double':
+        kinds[i] = SKIP_FIXED + 8;
+        break;
+      case 'fixed':
+        kinds[i] = SKIP_FIXED + f.size;
+        break;
+      default:
+        return undefined;
+    }
+  }
+  return kinds;
+}
+
+function skipPrimitives(r: AvroReader, kinds: Int32Array): void {
+  for (let i = 0; i < kinds.length; i++) {
+    const k = kinds[i]!;
+    if (k === SKIP_LONG) r.skipLong();
+    else if (k === SKIP_INT) r.readInt();
+    else if (k === SKIP_LENGTH) r.skip(r.readSize('length', r.remaining));
+    else if (k >= SKIP_FIXED) r.skip(k - SKIP_FIXED);
+    else if (k === SKIP_BOOLEAN) r.readBoolean();
+  }
+}
+
 /** Compiles a function that moves past one value of type `t` without building it. */
 export function compileSkipper(t: AvroType): Skip {
   switch (t.kind) {
@@ -342,7 +439,7 @@ export function compileSkipper(t: AvroType): Skip {
     case 'enum':
       return (r) => void r.readInt();
     case 'long':
-      return (r) => void r.readLong();
+      return (r) => r.skipLong();
     case 'float':
       return (r) => r.skip(4);
     case 'double':
@@ -355,6 +452,8 @@ export function compileSkipper(t: AvroType): Skip {
       return (r) => r.skip(size);
     }
     case 'record': {
+      const kinds = primitiveKinds(t);
+      if (kinds) return (r) => skipPrimitives(r, kinds);
       const fields = t.fields.map((f) => compileSkipper(f.type));
       return (r) => {
         for (let i = 0; i < fields.length; i++) fields[i]!(r);
@@ -362,9 +461,19 @@ export function compileSkipper(t: AvroType): Skip {
     }
     case 'array':
     case 'map': {
-      const item = compileSkipper(t.kind === 'array' ? t.items : t.values);
+      const itemType = t.kind === 'array' ? t.items : t.values;
+      const item = compileSkipper(itemType);
       const isMap = t.kind === 'map';
-      const minSize = (isMap ? 1 : 0) + minEncodedSize(t.kind === 'array' ? t.items : t.values);
+      const minSize = (isMap ? 1 : 0) + minEncodedSize(itemType);
+      const kinds = !isMap && itemType.kind === 'record' ? primitiveKinds(itemType) : undefined;
+      if (kinds) {
+        // an Iceberg int-keyed map: items skipped inline
+        return (r) => {
+          for (let n = r.readBlockCount(minSize); n > 0; n = r.readBlockCount(minSize)) {
+            for (let i = 0; i < n; i++) skipPrimitives(r, kinds);
+          }
+        };
+      }
       return (r) => {
         for (let n = r.readBlockCount(minSize); n > 0; n = r.readBlockCount(minSize)) {
           for (let i = 0; i < n; i++) {
@@ -385,11 +494,12 @@ export function compileSkipper(t: AvroType): Skip {
   }
 }
 
-/** Decodes a window captured for `span`: the values of its fields, in order. */
-export function compileRawSpan(span: RawSpan): (bytes: Uint8Array) => unknown[] {
+/** Decodes what was skipped for `span` at `offset` of a block: the values of its fields, in order. */
+export function compileRawSpan(span: RawSpan): (block: Uint8Array, offset: number) => unknown[] {
   const decoders = span.record.fields.slice(span.first, span.last + 1).map((f) => compileDecoder(f.type));
-  return (bytes) => {
-    const r = new AvroReader(bytes);
+  return (block, offset) => {
+    const r = new AvroReader(block);
+    r.pos = offset;
     return decoders.map((d) => d(r));
   };
 }

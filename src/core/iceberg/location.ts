@@ -38,11 +38,14 @@ export function pathSegments(raw: string): string[] {
   return out;
 }
 
+const utf8 = new TextDecoder('utf-8');
+
 /** Maps raw file URIs from a table's metadata onto paths relative to the table folder. */
 export class LocationMapper {
   private readonly base: string[];
   /** The location as written plus '/': most paths start with it, which needs no splitting. */
   private readonly prefix: string;
+  private prefixBytes: Uint8Array | undefined;
 
   /** `location` is the table's recorded location (`location` in table metadata). */
   constructor(readonly location: string) {
@@ -58,7 +61,7 @@ export class LocationMapper {
   tablePath(raw: string): string {
     if (raw.startsWith(this.prefix) && this.base.length > 0) {
       const rest = raw.slice(this.prefix.length);
-      if (!DOTS_OR_EMPTY.test(rest) && !rest.includes('\\')) return rest;
+      if (plainRelative(rest)) return rest;
     }
     const segs = pathSegments(raw);
     const base = this.base;
@@ -70,6 +73,38 @@ export class LocationMapper {
     if (!SCHEME.test(raw) && !raw.startsWith('/') && !raw.startsWith('\\')) return [...base.slice(k).map(() => '..'), ...segs.slice(k)].join('/');
     return raw;
   }
+
+  /**
+   * `tablePath` of a raw URI given as UTF-8 bytes (a manifest's file_path, still in its block):
+   * the part after the location is decoded on its own, so a million paths do not each make a
+   * string of the full URI that the table path would be a slice of (and keep alive).
+   */
+  tablePathOfBytes(raw: Uint8Array): string {
+    const pre = (this.prefixBytes ??= new TextEncoder().encode(this.prefix));
+    if (this.base.length > 0 && startsWithBytes(raw, pre)) {
+      const rest = utf8.decode(raw.subarray(pre.length));
+      if (plainRelative(rest)) return rest;
+    }
+    return this.tablePath(utf8.decode(raw));
+  }
+}
+
+/** True when `b` starts with the bytes of `p`. */
+function startsWithBytes(b: Uint8Array, p: Uint8Array): boolean {
+  if (b.length < p.length) return false;
+  for (let i = 0; i < p.length; i++) if (b[i] !== p[i]) return false;
+  return true;
+}
+
+/**
+ * True when `rest` needs no normalisation (no `.`/`..`/empty segments, no trailing slash, no
+ * backslash). Checked with `includes` first: a million file paths go through here, and the
+ * regex is only needed for the rare path holding `/.` or `//`.
+ */
+function plainRelative(rest: string): boolean {
+  if (rest === '' || rest.charCodeAt(0) === 46 || rest.charCodeAt(0) === 47 || rest.charCodeAt(rest.length - 1) === 47 || rest.includes('\\')) return !DOTS_OR_EMPTY.test(rest) && !rest.includes('\\');
+  if (rest.includes('/.') || rest.includes('//')) return !DOTS_OR_EMPTY.test(rest);
+  return true;
 }
 
 /** True when a table path names something inside the table folder (not a raw URI, not climbing out). */

@@ -20,7 +20,7 @@ import { type ManifestFile, readTableFile } from './manifestList';
 import { type BoundPartitionField, bindSpec, parsePartitionSpec, partitionDisplay } from './partitionSpec';
 import type { ColumnRef } from './schema';
 import { decodeSingleValue } from './singleValue';
-import { StatsLayout, lazyStatsFile } from './fileStats';
+import { IcebergDataFile, StatsLayout, type StatsSource } from './fileStats';
 import { float32 } from './values';
 
 export const STATUS_EXISTING = 0;
@@ -42,7 +42,11 @@ export interface ManifestEntry {
 }
 
 export interface ManifestContents {
-  entries: ManifestEntry[];
+  /** Files in entry order and each entry's status (STATUS_*), side by side: no object per entry. */
+  files: DataFile[];
+  statuses: number[];
+  /** The same as pairs (made when read). */
+  readonly entries: ManifestEntry[];
   /** Spec id from the header (v1 manifests named only by path learn theirs here). */
   specId: number | null;
   /** Entries whose data_file carries key_metadata. */
@@ -61,37 +65,59 @@ export async function readManifest(mf: ManifestFile, ctx: ManifestContext): Prom
   const headerSpec = header.metadata.get('partition-spec-id');
   const specId = mf.specId >= 0 ? mf.specId : headerSpec !== undefined && /^\d+$/.test(headerSpec) ? Number(headerSpec) : 0;
   const bound = ctx.specs.get(specId) ?? specFromHeader(header.metadata.get('partition-spec'), specId, ctx.columns, path);
+  // file_path is decoded as the bytes it is encoded as (an Avro string is UTF-8 bytes), so the
+  // location mapper can make the table path without a string of the full URI (see tablePathOfBytes)
+  const pathField = fileType.fields.find((f) => (f.fieldId !== undefined ? f.fieldId === 100 : f.name === 'file_path'));
+  if (pathField?.type.kind === 'string') pathField.type = { kind: 'bytes', attrs: pathField.type.attrs };
   const { convert: decodeEntry, rawSpan } = entryDecoder(entryType, fileType, bound, specId, ctx, path);
 
-  const entries: ManifestEntry[] = [];
+  const files: DataFile[] = [];
+  const statuses: number[] = [];
   let nextRowId: Int64 | null = mf.firstRowId;
   let withKeyMetadata = 0;
   const inheritSeq = mf.sequenceNumber;
   const inheritAlways = isZero(inheritSeq);
+  const got: EntryExtras = { status: 0, keyMetadata: false };
+  let block: StatsSource | undefined;
   // records are converted as they are decoded (bytes are windows into the block), so only the
-  // converted DataFiles outlive a block
+  // converted DataFiles outlive a block; their stats stay encoded in it (fileStats.ts)
   forEachAvroRecord(
     bytes,
     path,
     (rec, i) => {
-      const e = decodeEntry(rec as Tuple, i);
-      const f = e.file;
+      const f = decodeEntry(rec as Tuple, i, block, got);
       // inheritance (see module comment)
       if (f.snapshotId === null) f.snapshotId = mf.addedSnapshotId;
-      const inherit = inheritAlways || e.status === STATUS_ADDED;
+      const inherit = inheritAlways || got.status === STATUS_ADDED;
       if (f.sequenceNumber === null && inherit) f.sequenceNumber = inheritSeq;
       if (f.fileSequenceNumber === null && inherit) f.fileSequenceNumber = inheritSeq;
       if (f.content === 'data' && nextRowId !== null && (f.firstRowId === null || f.firstRowId === undefined)) {
         f.firstRowId = nextRowId;
         nextRowId = addInt64(nextRowId, f.numRecords ?? 0);
       }
-      if (e.keyMetadata) withKeyMetadata++;
-      entries.push({ status: e.status, file: f });
+      if (got.keyMetadata) withKeyMetadata++;
+      files.push(f);
+      statuses.push(got.status);
     },
-    rawSpan ? { byteViews: true, tuples: true, rawSpan } : { byteViews: true, tuples: true },
+    // files keep a way to get their block again, never the inflated block itself (see fileStats.ts)
+    { byteViews: true, tuples: true, reuseTuples: true, ...(rawSpan ? { rawSpan } : {}), onBlock: (b) => void (block = { again: b.again }) },
     header,
   );
-  return { entries, specId, withKeyMetadata };
+  return {
+    files,
+    statuses,
+    get entries() {
+      return files.map((file, i) => ({ status: statuses[i]!, file }));
+    },
+    specId,
+    withKeyMetadata,
+  };
+}
+
+/** What converting an entry yields besides its file (written into one object, not allocated per entry). */
+interface EntryExtras {
+  status: number;
+  keyMetadata: boolean;
 }
 
 function specFromHeader(json: string | undefined, specId: number, columns: Map<number, ColumnRef>, path: string): BoundPartitionField[] {
@@ -158,47 +184,43 @@ function entryDecoder(entryType: AvroRecordType, fileType: AvroRecordType, bound
     isFloat: af.type.kind === 'float' || (af.type.kind === 'union' && af.type.branches.some((b) => b.kind === 'float')),
   }));
   const opt = (t: Tuple, i: number): unknown => (i < 0 ? undefined : t[i]);
+  const partitions = new PartitionCache(partMap);
+  const ids = new IdCache();
+  const formats = new FormatCache();
 
-  const convert = (o: Tuple, i: number): ManifestEntry & { keyMetadata: boolean } => {
+  const convert = (o: Tuple, i: number, block: StatsSource | undefined, got: EntryExtras): DataFile => {
     const status = o[n.status];
     if (status !== 0 && status !== 1 && status !== 2) failEntry(path, i, `invalid status ${String(status)}`);
     const d = o[n.file] as Tuple | null;
     if (!Array.isArray(d)) return failEntry(path, i, 'no data_file');
     const rawPath = d[n.path];
-    if (typeof rawPath !== 'string') failEntry(path, i, 'data_file has no file_path');
+    if (typeof rawPath !== 'string' && !(rawPath instanceof Uint8Array)) failEntry(path, i, 'data_file has no file_path');
     const contentCode = opt(d, n.content) ?? 0;
     let content = CONTENT[contentCode as number];
     if (!content) return failEntry(path, i, `unknown content type ${String(contentCode)}`);
-    const format = String(opt(d, n.format) ?? '').toLowerCase();
+    const format = formats.lower(opt(d, n.format));
     const offset = opt(d, n.offset);
     const contentSize = opt(d, n.contentSize);
     if (content === 'position-deletes' && format === 'puffin') content = 'deletion-vector';
 
-    const partitionValues: DataFile['partitionValues'] = {};
     const tuple = opt(d, n.partition) as Tuple | null | undefined;
-    if (Array.isArray(tuple)) {
-      for (let k = 0; k < partMap.length; k++) {
-        const { name, field, isFloat } = partMap[k]!;
-        const v = isFloat && typeof tuple[k] === 'number' ? float32(tuple[k] as number) : tuple[k];
-        partitionValues[field?.name ?? name] = field ? partitionDisplay(field, v) : decodeSingleValueless(v);
-      }
-    }
+    const partitionValues = partitions.values(tuple);
     const numRecords = count(opt(d, n.records), 'record_count', path, i);
-    const file: DataFile = lazyStatsFile(
-      {
-        path: ctx.mapper.tablePath(rawPath),
-        size: count(opt(d, n.size), 'file_size_in_bytes', path, i),
-        numRecords,
-        partitionValues,
-        content,
-        fileFormat: format,
-        sequenceNumber: long(opt(o, n.seq)),
-        fileSequenceNumber: long(opt(o, n.fileSeq)),
-        snapshotId: idOf(opt(o, n.snap)),
-        specId,
-        firstRowId: content === 'data' ? long(opt(d, n.firstRowId)) : null,
-      },
-      opt(d, n.stats) as Uint8Array | undefined,
+    const statsAt = opt(d, n.stats) as number | undefined;
+    const file: DataFile = new IcebergDataFile(
+      typeof rawPath === 'string' ? ctx.mapper.tablePath(rawPath) : ctx.mapper.tablePathOfBytes(rawPath),
+      count(opt(d, n.size), 'file_size_in_bytes', path, i),
+      numRecords,
+      partitionValues,
+      content,
+      format,
+      long(opt(o, n.seq)),
+      long(opt(o, n.fileSeq)),
+      ids.of(opt(o, n.snap)),
+      specId,
+      content === 'data' ? long(opt(d, n.firstRowId)) : null,
+      statsAt === undefined ? undefined : block,
+      statsAt ?? 0,
       stats,
     );
     const eq = opt(d, n.eqIds);
@@ -211,9 +233,83 @@ function entryDecoder(entryType: AvroRecordType, fileType: AvroRecordType, bound
       if (typeof offset !== 'number' || typeof contentSize !== 'number') failEntry(path, i, 'deletion vector without content_offset/content_size_in_bytes');
       file.deletionVector = { storageType: 'puffin', path: file.path, offset, sizeInBytes: contentSize, cardinality: numRecords };
     }
-    return { status: status as number, file, keyMetadata: opt(d, n.key) instanceof Uint8Array };
+    got.status = status as number;
+    got.keyMetadata = opt(d, n.key) instanceof Uint8Array;
+    return file;
   };
   return { convert, rawSpan: span };
+}
+
+type PartMap = { name: string; field: BoundPartitionField | undefined; isFloat: boolean }[];
+
+/** Largest number of distinct partition tuples whose display objects are shared (bounds memory). */
+const MAX_SHARED_PARTITIONS = 100_000;
+
+/**
+ * Partition tuples in display form. Files of one partition share one object (a manifest of 1,000
+ * files often spans a handful of partitions), built once; tuples of values other than numbers,
+ * strings and nulls are built per file. Shared objects must not be modified, as with Delta's.
+ */
+class PartitionCache {
+  private readonly shared = new Map<string, DataFile['partitionValues']>();
+
+  constructor(private readonly parts: PartMap) {}
+
+  values(tuple: Tuple | null | undefined): DataFile['partitionValues'] {
+    if (!Array.isArray(tuple)) return {};
+    let key = '';
+    for (let k = 0; k < this.parts.length; k++) {
+      const v = tuple[k];
+      if (typeof v === 'number') key += Object.is(v, -0) ? '-0,' : `${v},`;
+      else if (typeof v === 'string') key += `${JSON.stringify(v)},`;
+      else if (v === null || v === undefined) key += `${v},`;
+      else return this.build(tuple); // bytes, bigint, boolean: rare in partitions, built per file
+    }
+    let out = this.shared.get(key);
+    if (!out) {
+      out = this.build(tuple);
+      if (this.shared.size < MAX_SHARED_PARTITIONS) this.shared.set(key, out);
+    }
+    return out;
+  }
+
+  private build(tuple: Tuple): DataFile['partitionValues'] {
+    const out: DataFile['partitionValues'] = {};
+    for (let k = 0; k < this.parts.length; k++) {
+      const { name, field, isFloat } = this.parts[k]!;
+      const v = isFloat && typeof tuple[k] === 'number' ? float32(tuple[k] as number) : tuple[k];
+      out[field?.name ?? name] = field ? partitionDisplay(field, v) : decodeSingleValueless(v);
+    }
+    return out;
+  }
+}
+
+/** File formats in lower case (`PARQUET` → `parquet`), the last conversion kept. */
+class FormatCache {
+  private last: unknown = undefined;
+  private text = '';
+
+  lower(v: unknown): string {
+    if (v !== this.last) {
+      this.last = v;
+      this.text = String(v ?? '').toLowerCase();
+    }
+    return this.text;
+  }
+}
+
+/** Snapshot ids as strings; consecutive entries mostly share one, so the last conversion is kept. */
+class IdCache {
+  private last: unknown = undefined;
+  private text: string | null = null;
+
+  of(v: unknown): string | null {
+    if (v !== this.last) {
+      this.last = v;
+      this.text = idOf(v);
+    }
+    return this.text;
+  }
 }
 
 function failEntry(path: string, i: number, what: string): never {

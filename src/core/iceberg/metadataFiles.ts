@@ -30,6 +30,8 @@ export interface MetadataListing {
   /** How the current file was chosen, e.g. `version-hint.text: 7`. */
   chosenBy: string;
   notes: string[];
+  /** Names of everything but folders in `metadata/` (manifest lists live there too). */
+  names: Set<string>;
 }
 
 const V_NAME = /^v(\d{1,15})(\.gz)?\.metadata\.json(\.gz)?$/;
@@ -59,11 +61,16 @@ function byVersion(a: MetadataFileRef, b: MetadataFileRef): number {
 /** Lists `metadata/` and picks the current metadata file. */
 export async function findCurrentMetadata(storage: Storage): Promise<MetadataListing> {
   const entries = await storage.list(METADATA_DIR);
-  const files = entries
-    .filter((e) => !e.isDir)
-    .map((e) => parseMetadataFileName(e.name))
-    .filter((f): f is MetadataFileRef => f !== undefined)
-    .sort(byVersion);
+  const files: MetadataFileRef[] = [];
+  const plain = new Set<string>();
+  for (const e of entries) {
+    if (e.isDir) continue;
+    plain.add(e.name);
+    // a big table keeps tens of thousands of manifests here: test the cheap part of the name first
+    const f = e.name.includes('.metadata.json') ? parseMetadataFileName(e.name) : undefined;
+    if (f) files.push(f);
+  }
+  files.sort(byVersion);
   const versioned = files.filter((f) => f.version !== null);
   if (versioned.length === 0) {
     throw new LakeError('not-a-table', 'iceberg: no table metadata file (v<N>.metadata.json or <N>-<uuid>.metadata.json) in metadata/', METADATA_DIR);
@@ -74,12 +81,12 @@ export async function findCurrentMetadata(storage: Storage): Promise<MetadataLis
     if (!names.has(hintName)) continue;
     const hintPath = joinPath(METADATA_DIR, hintName);
     const picked = await fromHint(storage, hintPath, versioned, notes);
-    if (picked) return { files, current: picked.file, chosenBy: picked.how, notes };
+    if (picked) return { files, current: picked.file, chosenBy: picked.how, notes, names: plain };
     break; // a present but useless hint: fall back to listing rather than trying the other name
   }
   const top = versioned[versioned.length - 1]!;
   const current = await pickAmongSameVersion(storage, versioned.filter((f) => f.version === top.version), notes);
-  return { files, current, chosenBy: `highest version in ${METADATA_DIR}/`, notes };
+  return { files, current, chosenBy: `highest version in ${METADATA_DIR}/`, notes, names: plain };
 }
 
 async function fromHint(storage: Storage, hintPath: string, versioned: MetadataFileRef[], notes: string[]): Promise<{ file: MetadataFileRef; how: string } | undefined> {

@@ -22,16 +22,22 @@ export interface Selection {
   notes: string[];
 }
 
-/** Snapshots oldest first. */
+const ordered = new WeakMap<TableMetadata, SnapshotMeta[]>();
+
+/** Snapshots oldest first (sorted once per metadata: every history page of a big table uses it). The result is shared: do not modify. */
 export function commitOrder(md: TableMetadata): SnapshotMeta[] {
-  const pos = new Map(md.snapshots.map((s, i) => [s, i]));
-  return [...md.snapshots].sort((a, b) => {
-    const sa = BigInt(a.sequenceNumber);
-    const sb = BigInt(b.sequenceNumber);
-    if (sa !== sb) return sa < sb ? -1 : 1;
-    if (a.timestampMs !== b.timestampMs) return a.timestampMs - b.timestampMs;
-    return pos.get(a)! - pos.get(b)!;
-  });
+  let out = ordered.get(md);
+  if (!out) {
+    // sort is stable: ties keep metadata order
+    out = [...md.snapshots].sort((a, b) => {
+      // numbers, or bigints beyond 2^53: < and > compare mixed pairs exactly, without BigInt()
+      if (a.sequenceNumber < b.sequenceNumber) return -1;
+      if (a.sequenceNumber > b.sequenceNumber) return 1;
+      return a.timestampMs - b.timestampMs;
+    });
+    ordered.set(md, out);
+  }
+  return out;
 }
 
 export function selectSnapshot(md: TableMetadata, sel: VersionSelector, metadataFile: string): Selection {

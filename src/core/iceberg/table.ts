@@ -9,7 +9,7 @@ import type { Storage } from '../storage';
 import { LocationMapper, isTablePath, pathSegments } from './location';
 import { type ManifestContents, readManifest, STATUS_ADDED, STATUS_DELETED } from './manifest';
 import { type ManifestFile, manifestsFromPaths, readManifestList } from './manifestList';
-import { type MetadataListing, findCurrentMetadata } from './metadataFiles';
+import { METADATA_DIR, type MetadataListing, findCurrentMetadata } from './metadataFiles';
 import { type BoundPartitionField, bindSpec } from './partitionSpec';
 import { type ColumnRef, type IcebergSchema, columnIndexFor } from './schema';
 import { commitOrder, selectSnapshot, versionInfo } from './selection';
@@ -102,19 +102,21 @@ export class IcebergTable {
       contents.forEach((c, i) => {
         keyed += c.withKeyMetadata;
         if (manifests[i]!.specId < 0 && c.specId !== null) manifests[i]!.specId = c.specId;
-        for (const e of c.entries) {
-          if (e.status === STATUS_DELETED) {
-            if (e.file.snapshotId === ownId) {
-              e.file.stats = undefined; // what was removed matters here, not its column bounds
-              removed.push(e.file);
+        const { files, statuses } = c;
+        for (let k = 0; k < files.length; k++) {
+          const file = files[k]!;
+          if (statuses[k] === STATUS_DELETED) {
+            if (file.snapshotId === ownId) {
+              file.stats = undefined; // what was removed matters here, not its column bounds
+              removed.push(file);
             }
             continue;
           }
           // DVs share their Puffin file: a file is identified by path and offset
-          const key = e.file.deletionVector ? `${e.file.path}@${e.file.deletionVector.offset}` : e.file.path;
+          const key = file.deletionVector ? `${file.path}@${file.deletionVector.offset}` : file.path;
           if (seen.has(key)) duplicates++;
           else seen.add(key);
-          live.push(e.file);
+          live.push(file);
         }
       });
       if (keyed > 0) notes.push(`${keyed} file(s) carry key_metadata; if they are encrypted, reading their rows will fail`);
@@ -240,8 +242,8 @@ export class IcebergTable {
     const start = Math.max(0, end - limit);
     const page = all.slice(start, end).reverse();
     checkAborted(opts.signal);
-    // a stat per listed snapshot tells which ones can still be opened (expired manifest lists)
-    const present = await Promise.all(page.map((s) => this.manifestListPresent(s, mapper)));
+    // whether each listed snapshot's manifest list is still there tells which can be opened (expired ones)
+    const present = await Promise.all(page.map((s) => this.manifestListPresent(s, mapper, listing)));
     const versions = page.map((s, i) => {
       const v = versionInfo(md, s);
       if (!present[i]) v.extra = { ...v.extra, manifestListMissing: true };
@@ -253,10 +255,18 @@ export class IcebergTable {
     return out;
   }
 
-  private async manifestListPresent(s: SnapshotMeta, mapper: LocationMapper): Promise<boolean> {
+  /**
+   * Whether a snapshot's manifest list is still there. Lists in `metadata/` (where writers put
+   * them) are looked up in the listing made when the metadata was loaded, which saves a stat per
+   * snapshot of the page; a symlink counts as present there, and reading it checks it as usual.
+   * A name not in the listing is still stat'ed (a case-insensitive file system may find it).
+   */
+  private async manifestListPresent(s: SnapshotMeta, mapper: LocationMapper, listing: MetadataListing): Promise<boolean> {
     if (s.manifestList === null) return true;
     const p = mapper.tablePath(s.manifestList);
     if (!isTablePath(p)) return false;
+    const inMetadata = p.startsWith(`${METADATA_DIR}/`) ? p.slice(METADATA_DIR.length + 1) : undefined;
+    if (inMetadata !== undefined && !inMetadata.includes('/') && listing.names.has(inMetadata)) return true;
     try {
       return (await this.storage.stat(p)) !== undefined;
     } catch {

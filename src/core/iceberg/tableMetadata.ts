@@ -9,8 +9,10 @@
 import { LakeError } from '../errors';
 import { gunzip, isGzip } from '../inflate';
 import { crc32 } from '../crc32';
-import { parseJson } from '../json';
 import type { Int64 } from '../model';
+import { parseJsonFast } from './exactJson';
+import { snapshotsFromScan } from './lazySnapshot';
+import { type Span, scanMetadata } from './metadataScan';
 import { type PartitionSpec, type SortOrder, parsePartitionSpec, parseSortOrder } from './partitionSpec';
 import { type IcebergSchema, parseIcebergSchema } from './schema';
 
@@ -87,20 +89,67 @@ export interface TableMetadata {
   nextRowId: Int64 | null;
 }
 
-/** Reads and parses a metadata file (gzip detected by its magic bytes, whatever the name). */
+/**
+ * Reads and parses a metadata file (gzip detected by its magic bytes, whatever the name). The
+ * snapshots and the snapshot log are parsed as far as listing needs and the rest on first use
+ * (metadataScan.ts); everything else is parsed and validated now.
+ */
 export function decodeMetadataFile(bytes: Uint8Array, file: string): TableMetadata {
   const raw = isGzip(bytes) ? gunzip(bytes, MAX_METADATA_BYTES, crc32, file) : bytes;
-  let json: unknown;
+  const text = new TextDecoder('utf-8').decode(raw);
+  let scanned;
   try {
-    json = parseJson(new TextDecoder('utf-8').decode(raw));
+    scanned = scanMetadata(text);
+  } catch {
+    // not an object, or broken: the full parse gives the error (or the non-object value) parseTableMetadata expects
+    return parseTableMetadata(parseText(text, file), file);
+  }
+  const json: Obj = {};
+  for (const [k, span] of scanned.members) define(json, k, parseSpan(text, span, file));
+  const lazy: LazyParts = {};
+  if (scanned.snapshots) {
+    const elements = scanned.snapshots;
+    lazy.snapshots = () => snapshotsFromScan(text, elements, (t) => parseSnapshot(parseText(t, file), file));
+  }
+  if (scanned.snapshotLog) {
+    const span = scanned.snapshotLog;
+    lazy.snapshotLog = () => parseSnapshotLog(parseSpan(text, span, file), file);
+  }
+  return parseTableMetadata(json, file, lazy);
+}
+
+function parseText(text: string, file: string): unknown {
+  try {
+    return parseJsonFast(text);
   } catch (err) {
     throw new LakeError('corrupt', `iceberg: metadata is not valid JSON: ${(err as Error).message}`, file);
   }
-  return parseTableMetadata(json, file);
 }
 
-/** Validates and normalises parsed metadata JSON. */
-export function parseTableMetadata(json: unknown, file: string): TableMetadata {
+const parseSpan = (text: string, span: Span, file: string) => parseText(text.slice(span.start, span.end), file);
+
+/** Sets a member as JSON.parse would: `__proto__` as a plain own property. */
+function define(o: Obj, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
+/** Members decodeMetadataFile leaves to parseTableMetadata unparsed. */
+interface LazyParts {
+  snapshots?: () => SnapshotMeta[];
+  /** Parsed when first read (only time travel by timestamp reads it). */
+  snapshotLog?: () => TableMetadata['snapshotLog'];
+}
+
+function parseSnapshotLog(v: unknown, file: string): TableMetadata['snapshotLog'] {
+  return listOf(v, (e, i) => {
+    const er = new FieldReader(e, file, `snapshot-log[${i}]`);
+    return { timestampMs: er.int('timestamp-ms'), snapshotId: er.id('snapshot-id') };
+  });
+}
+
+/** Validates and normalises parsed metadata JSON (`lazy`: members decodeMetadataFile did not parse). */
+export function parseTableMetadata(json: unknown, file: string, lazy: LazyParts = {}): TableMetadata {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new LakeError('corrupt', 'iceberg: metadata is not a JSON object', file);
   const o = json as Obj;
   const r = new FieldReader(o, file);
@@ -139,7 +188,7 @@ export function parseTableMetadata(json: unknown, file: string): TableMetadata {
   }
 
   const sortOrders = Array.isArray(o['sort-orders']) ? o['sort-orders'].map((s) => parseSortOrder(s, file)) : [];
-  const snapshots = Array.isArray(o.snapshots) ? o.snapshots.map((s) => parseSnapshot(s, file)) : [];
+  const snapshots = lazy.snapshots ? lazy.snapshots() : Array.isArray(o.snapshots) ? o.snapshots.map((s) => parseSnapshot(s, file)) : [];
   let currentSnapshotId = r.optId('current-snapshot-id');
   // Java wrote -1 for "no current snapshot" in v1/v2 (spec Appendix F)
   if (currentSnapshotId === '-1') currentSnapshotId = null;
@@ -161,7 +210,7 @@ export function parseTableMetadata(json: unknown, file: string): TableMetadata {
   // "Always a main branch reference, even if refs is null"
   if (!refs.main && currentSnapshotId !== null) refs.main = { snapshotId: currentSnapshotId, type: 'branch' };
 
-  return {
+  const md: TableMetadata = {
     formatVersion,
     tableUuid: typeof o['table-uuid'] === 'string' ? o['table-uuid'] : null,
     location: r.str('location'),
@@ -178,10 +227,7 @@ export function parseTableMetadata(json: unknown, file: string): TableMetadata {
     properties: stringMap(o.properties),
     currentSnapshotId,
     snapshots,
-    snapshotLog: listOf(o['snapshot-log'], (e, i) => {
-      const er = new FieldReader(e, file, `snapshot-log[${i}]`);
-      return { timestampMs: er.int('timestamp-ms'), snapshotId: er.id('snapshot-id') };
-    }),
+    snapshotLog: lazy.snapshotLog ? [] : parseSnapshotLog(o['snapshot-log'], file),
     metadataLog: listOf(o['metadata-log'], (e, i) => {
       const er = new FieldReader(e, file, `metadata-log[${i}]`);
       return { timestampMs: er.int('timestamp-ms'), file: er.str('metadata-file') };
@@ -213,9 +259,15 @@ export function parseTableMetadata(json: unknown, file: string): TableMetadata {
     }),
     nextRowId: r.optLong('next-row-id') ?? null,
   };
+  if (lazy.snapshotLog) {
+    const read = lazy.snapshotLog;
+    let log: TableMetadata['snapshotLog'] | undefined;
+    Object.defineProperty(md, 'snapshotLog', { get: () => (log ??= read()), enumerable: true, configurable: true });
+  }
+  return md;
 }
 
-function parseSnapshot(raw: unknown, file: string): SnapshotMeta {
+export function parseSnapshot(raw: unknown, file: string): SnapshotMeta {
   if (typeof raw !== 'object' || raw === null) throw new LakeError('corrupt', 'iceberg: snapshot entry is not an object', file);
   const o = raw as Obj;
   const r = new FieldReader(o, file, 'snapshot');
