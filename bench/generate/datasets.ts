@@ -31,6 +31,9 @@ export const ensureDeltaClassic = () => ensure('delta-1m-classic-checkpoint', 1,
 export const ensureDeltaV2 = () => ensure('delta-1m-v2-sidecars', 1, { ...CHECKPOINTED_DEFAULTS }, (d) => generateV2(d));
 export const ensureDeltaManyCommits = () => ensure('delta-100k-commits', 1, { ...MANY_COMMITS_DEFAULTS }, (d) => generateManyCommits(d));
 export const ensureIceberg = () => ensure<IcebergExpect & { location: string }>('iceberg-10k-snapshots', 1, { ...ICEBERG_DEFAULTS }, (d) => ({ ...generateIcebergTable(d), location: ICEBERG_LOCATION }));
+/** The same history with 10 files per snapshot (100k files): a size icebird lists without exhausting its heap. */
+export const ICEBERG_100K = { ...ICEBERG_DEFAULTS, filesPerSnapshot: 10 };
+export const ensureIceberg100k = () => ensure<IcebergExpect & { location: string }>('iceberg-10k-snapshots-100k-files', 1, { ...ICEBERG_100K }, (d) => ({ ...generateIcebergTable(d, ICEBERG_100K), location: ICEBERG_LOCATION }));
 
 /** The shared 300k-file log; `dir` is the table folder inside the unpacked archive. */
 export async function ensureSharedLog(repo: string): Promise<Table<DeltaExpect & { logBytes: number }>> {

@@ -56,19 +56,23 @@ export interface Measured {
  * A case whose warm-up fails is reported with its error and left out of the timed runs, so one
  * reader running out of memory does not hide the other results.
  */
-export function alternate(cases: Case[], runs: number, cwd: string): Measured[] {
+export function alternate(cases: Case[], runs: number, cwd: string, opts: { warmup?: boolean } = {}): Measured[] {
   const out = cases.map((c) => ({ c, runs: [] as Run[], error: undefined as string | undefined }));
+  // without a warm-up (a case taking minutes), the first timed run is the checked one
+  const warmup = opts.warmup ?? true;
   for (const o of out) {
     const t0 = performance.now();
     try {
-      o.c.check?.(runOnce(o.c, cwd).stdout);
+      const r = runOnce(o.c, cwd);
+      o.c.check?.(r.stdout);
+      if (!warmup) o.runs.push(r);
     } catch (err) {
       o.error = `${firstLine((err as Error).message)} (after ${((performance.now() - t0) / 1000).toFixed(1)} s)`;
       process.stderr.write(`bench: ${o.c.name} failed: ${(err as Error).message.slice(0, 300)}\n`);
     }
   }
   const ok = out.filter((o) => o.error === undefined);
-  for (let i = 0; i < runs; i++) {
+  for (let i = warmup ? 0 : 1; i < runs; i++) {
     const order = i % 2 === 0 ? ok : [...ok].reverse();
     for (const o of order) o.runs.push(runOnce(o.c, cwd));
   }
