@@ -5,7 +5,7 @@
  *   manifest list and every manifest, and prints the summary) against icebird 0.3.1 listing the
  *   same snapshot (bench/peers/icebirdFiles.mjs), whole process. At 1M files icebird exhausts
  *   Node's default heap, so it gets a 16 GB one and, taking minutes, fewer runs
- *   (LAKELENS_BENCH_ICEBIRD_RUNS, default 1); at 100k files both run alternately as usual.
+ *   (LAKELENS_BENCH_ICEBIRD_RUNS, default 1; 0 skips it); at 100k files both run alternately as usual.
  * - Snapshot list alone: the first history page of 200 from the metadata JSON (probe, in process).
  * Warm-up runs check the file count against what the generator wrote, for both readers.
  */
@@ -62,11 +62,17 @@ async function main(): Promise<void> {
   // 1M files: icebird takes minutes, so it runs apart, without a warm-up (its first run is checked)
   const [l1m, i1m] = cases('10k snapshots / 1M files', big.dir, big.expect.location, big.expect.liveFiles, 16 * 1024);
   const mL = alternate([l1m], RUNS, repo);
-  const mI = alternate([i1m], Math.max(1, ICEBIRD_1M_RUNS), repo, { warmup: false });
+  // LAKELENS_BENCH_ICEBIRD_RUNS=0 skips icebird at 1M (about 3 minutes and 8 GB)
+  const mI = ICEBIRD_1M_RUNS > 0 ? alternate([i1m], ICEBIRD_1M_RUNS, repo, { warmup: false }) : [];
   all.push(...mL, ...mI);
 
-  const [a, b] = [byName(mL, l1m.name), byName(mI, i1m.name)];
-  targets.push({ target: "current snapshot's file list, 10k snapshots / 1M files, vs icebird", measured: `${sec(a.ms)} / ${sec(b.ms)} (icebird: ${b.runs.length} run${b.runs.length === 1 ? '' : 's'}, 16 GB heap)`, value: a.ms / b.ms, limit: 1, unit: '×', ...noteOf(a, b) });
+  const a = byName(mL, l1m.name);
+  const b = mI[0];
+  targets.push(
+    b
+      ? { target: "current snapshot's file list, 10k snapshots / 1M files, vs icebird", measured: `${sec(a.ms)} / ${sec(b.ms)} (icebird: ${b.runs.length} run${b.runs.length === 1 ? '' : 's'}, 16 GB heap)`, value: a.ms / b.ms, limit: 1, unit: '×', ...noteOf(a, b) }
+      : { target: "current snapshot's file list, 10k snapshots / 1M files, vs icebird", measured: `${sec(a.ms)} / icebird skipped (LAKELENS_BENCH_ICEBIRD_RUNS=0)`, value: NaN, limit: 1, unit: '×', note: 'not measured' },
+  );
   const [c, d] = [byName(m100, l100.name), byName(m100, i100.name)];
   targets.push({ target: 'same at 100k files (icebird in its default heap), for a like-for-like ratio', measured: `${sec(c.ms)} / ${sec(d.ms)}`, value: c.ms / d.ms, limit: 1, unit: '×', ...noteOf(c, d) });
 
@@ -75,12 +81,15 @@ async function main(): Promise<void> {
   const bad = runs.find((r) => r.versions !== 200 || r.first !== big.expect.currentSnapshotId);
   if (bad) throw new Error(`iceberg history: ${bad.versions} versions from ${bad.first}, expected 200 from ${big.expect.currentSnapshotId}`);
   const med = (k: keyof (typeof runs)[number]) => median(runs.map((r) => r[k] as number));
+  const steps = probe<{ listMs: number; entries: number; readMs: number; bytes: number; parseMs: number; pageMs: number }>(path.join(repo, 'out', 'bench', 'probes', 'icebergHistorySteps.js'), [big.dir, '200'], Math.max(RUNS, 5), repo);
+  const step = (k: keyof (typeof steps)[number]) => ms(median(steps.map((r) => r[k] as number)));
   targets.push({
     target: 'snapshot list alone: first history page of 200 of the 10k snapshots, fresh reader (warm JIT)',
     measured: `${ms(med('warmMs'))} ms wall, ${ms(med('warmCpuMs'))} ms CPU; fresh process ${ms(med('ms'))} ms (${ms(med('cpuMs'))} CPU); reader with the table loaded ${ms(med('loadedMs'))} ms`,
     value: med('warmMs'),
     limit: 50,
     unit: 'ms',
+    note: `steps: listing metadata/ (${steps[0]!.entries.toLocaleString('en')} entries) ${step('listMs')} ms, reading the ${(steps[0]!.bytes / 2 ** 20).toFixed(1)} MB metadata ${step('readMs')} ms, parsing it ${step('parseMs')} ms, the page ${step('pageMs')} ms`,
   });
 
   lines.push(targetsTable(targets), '', casesTable(all), '');

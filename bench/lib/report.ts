@@ -11,12 +11,15 @@ export interface Target {
   limit: number;
   unit: '×' | 'ms';
   note?: string;
+  /** Shown for context, not a target: no PASS/FAIL. */
+  context?: boolean;
 }
 
 const fmt = (v: number, unit: Target['unit']) => (unit === '×' ? `${v.toFixed(2)}×` : `${ms(v)} ms`);
 
 export function targetsTable(targets: Target[]): string {
-  const rows = targets.map((t) => `| ${t.target} | ${t.measured} | **${Number.isFinite(t.value) ? fmt(t.value, t.unit) : 'n/a'}** | ≤ ${fmt(t.limit, t.unit)} | ${Number.isFinite(t.value) && t.value <= t.limit ? 'PASS' : 'FAIL'}${t.note ? ` (${t.note})` : ''} |`);
+  const result = (t: Target) => (t.context ? 'context' : Number.isFinite(t.value) && t.value <= t.limit ? 'PASS' : 'FAIL');
+  const rows = targets.map((t) => `| ${t.target} | ${t.measured} | **${Number.isFinite(t.value) ? fmt(t.value, t.unit) : 'n/a'}** | ${t.context ? '' : `≤ ${fmt(t.limit, t.unit)}`} | ${result(t)}${t.note ? ` (${t.note})` : ''} |`);
   return ['| target | measured | value | limit | result |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
