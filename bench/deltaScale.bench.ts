@@ -10,6 +10,7 @@
  * Every warm-up run checks the file count against what the generator put in the table, for both
  * Lakelens and DuckDB.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ensureDeltaClassic, ensureDeltaManyCommits, ensureDeltaV2, ensureSharedLog } from './generate/datasets';
 import { checkCheckpointShape } from './generate/deltaCheckpointed';
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
     targets.push(withNote({ target: '1M files, classic checkpoint + 1,000 commits, latest vs DuckDB', measured: `${sec(ll!.ms)} / ${sec(dd!.ms)}`, value: ratio(ll!, dd!), limit: 1.0, unit: '×' }, ll!, dd!));
     targets.push(withNote({ target: '1M files, time travel 500 commits back vs latest', measured: `${sec(tt!.ms)} / ${sec(ll!.ms)}`, value: ratio(tt!, ll!), limit: 1.2, unit: '×' }, tt!, ll!));
     targets.push(withNote({ target: '1M files, v2 checkpoint with 10 sidecars + 1,000 commits, latest vs DuckDB', measured: `${sec(l2!.ms)} / ${sec(d2!.ms)}`, value: ratio(l2!, d2!), limit: 1.0, unit: '×' }, l2!, d2!));
-    lines.push(`Checkpoint shape: ${await shapeNote(classic.dir, latest)}`, '');
+    lines.push(...(await shapeNotes(classic.dir, v2.dir)).map((n) => `- checkpoint shape: ${n}`), '');
   }
 
   if (want('100k')) {
@@ -123,17 +124,21 @@ async function main(): Promise<void> {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-/** Compares the generated checkpoint's column types with a Spark-written corpus checkpoint when the corpus is there. */
-async function shapeNote(dir: string, latest: number): Promise<string> {
-  const shared = process.env.LAKELENS_SHARED || path.resolve(repo, '..', 'shared');
-  const ref = path.join(shared, 'corpus', 'open', 'dat', 'with_checkpoint', 'delta', '_delta_log', '00000000000000000002.checkpoint.parquet');
-  const cp = path.join(dir, '_delta_log', `${String(latest - 1000).padStart(20, '0')}.checkpoint.parquet`);
-  try {
-    return await checkCheckpointShape(cp, ref);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).message?.includes('No files found')) return `not checked (${ref} absent)`;
-    throw err;
-  }
+/**
+ * Compares generated checkpoint files' column types with Spark-written ones from the corpus
+ * (classic checkpoint; v2 checkpoint and sidecar), when the corpus is there.
+ */
+async function shapeNotes(classic: string, v2: string): Promise<string[]> {
+  const corpus = path.join(process.env.LAKELENS_SHARED || path.resolve(repo, '..', 'shared'), 'corpus', 'open');
+  const log = (dir: string) => path.join(dir, '_delta_log');
+  const first = (dir: string, re: RegExp) => fs.readdirSync(dir).filter((n) => re.test(n)).sort()[0]!;
+  if (!fs.existsSync(corpus)) return [`not checked (${corpus} absent)`];
+  const kernelV2 = path.join(corpus, 'delta-kernel-rs', 'v2-checkpoints-parquet-with-sidecars', '_delta_log');
+  return [
+    await checkCheckpointShape(path.join(log(classic), first(log(classic), /\.checkpoint\.parquet$/)), path.join(corpus, 'dat', 'with_checkpoint', 'delta', '_delta_log', '00000000000000000002.checkpoint.parquet')),
+    await checkCheckpointShape(path.join(log(v2), first(log(v2), /\.checkpoint\.[0-9a-f-]{36}\.parquet$/)), path.join(kernelV2, first(kernelV2, /^00000000000000000006\.checkpoint\.[0-9a-f-]{36}\.parquet$/)), ['metaData', 'protocol', 'checkpointMetadata', 'sidecar']),
+    await checkCheckpointShape(path.join(log(v2), '_sidecars', first(path.join(log(v2), '_sidecars'), /\.parquet$/)), path.join(kernelV2, '_sidecars', first(path.join(kernelV2, '_sidecars'), /^00000000000000000006\..*\.parquet$/))),
+  ];
 }
 
 main().catch((err: unknown) => {

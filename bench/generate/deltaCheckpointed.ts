@@ -165,19 +165,24 @@ export async function generateV2(dir: string, p: CheckpointedParams = CHECKPOINT
 const uuidLike = (n: number) => `7e1c2d3a-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 /**
- * Fails unless the generated checkpoint has the column types of a Spark-written (parquet-mr,
- * Delta 3.x) classic checkpoint from the corpus, for every column both have.
+ * Fails unless a generated checkpoint file has the column types of a Spark-written (parquet-mr,
+ * Delta 3.x) one from the corpus, for every column of the reference (or of `only`).
  */
-export async function checkCheckpointShape(generated: string, reference: string): Promise<string> {
+export async function checkCheckpointShape(generated: string, reference: string, only?: string[]): Promise<string> {
   const inst = await DuckDBInstance.create(':memory:');
   const conn = await inst.connect();
   try {
     const describe = async (f: string) => new Map((await conn.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet(${sqlStr(f)})`)).getRowObjectsJson().map((r) => [String(r.column_name), String(r.column_type)]));
-    const [mine, spark] = [await describe(generated), await describe(reference)];
+    const [mine, all] = [await describe(generated), await describe(reference)];
+    const spark = only ? new Map([...all].filter(([c]) => only.includes(c))) : all;
     const diffs = [...spark].filter(([c, t]) => mine.has(c) && mine.get(c) !== t).map(([c, t]) => `${c}: ${mine.get(c)} vs Spark's ${t}`);
     const missing = [...spark.keys()].filter((c) => !mine.has(c));
     if (diffs.length || missing.length) throw new Error(`generated checkpoint differs from ${reference}: ${[...diffs, ...missing.map((c) => `no ${c}`)].join('; ')}`);
-    return `same column types as ${path.basename(path.dirname(path.dirname(path.dirname(reference))))}/${path.basename(path.dirname(path.dirname(reference)))} (Spark, parquet-mr): ${[...spark.keys()].join(', ')}`;
+    // names for the note: the file within _delta_log, the reference's table as its last two folders
+    const inLog = (f: string) => f.split(`${path.sep}_delta_log${path.sep}`);
+    const [refTable, refFile] = inLog(reference);
+    const short = (f: string) => f.replace(/^((?:_sidecars\/)?\d{20}\.checkpoint)\..+(\.parquet)$/, '$1…$2');
+    return `${short(inLog(generated)[1] ?? generated)}: same column types as ${path.basename(path.dirname(refTable!))}/${path.basename(refTable!)}'s ${short(refFile ?? reference)} (Spark, parquet-mr) for ${[...spark.keys()].join(', ')}`;
   } finally {
     conn.closeSync();
     inst.closeSync();
