@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   lines.push(targetsTable(targets), '', casesTable(all), '');
   lines.push(
     `Median of ${RUNS} alternating runs after one checked warm-up each (file count and version equal to what the generator wrote, for Lakelens and DuckDB alike). ` +
-      `Generated tables are metadata only, in ${cacheRoot()} (bench/generate). DuckDB (bench/peers/duckdbDeltaReplay.mjs): default threads, read_json/read_parquet over the same files, arg_max by path, result materialised.`,
+      `Generated tables are metadata only, in ${cacheRoot()} (bench/generate). DuckDB (bench/peers/duckdbDeltaReplay.mjs): default threads, read_json/read_parquet over the same files, arg_max by path over the commits and the checkpoint filtered by the paths they touched (as delta-kernel replays), result materialised.`,
   );
   process.stdout.write(lines.join('\n') + '\n');
 }
