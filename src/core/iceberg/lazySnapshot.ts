@@ -13,26 +13,34 @@ import type { SnapshotMeta } from './tableMetadata';
 /** Parses one element's text into a snapshot, as tableMetadata does for an eager parse. */
 export type ParseSnapshotText = (text: string) => SnapshotMeta;
 
+/** The metadata text the snapshots are parsed from, shared by all of them. */
+interface Source {
+  text: string;
+  parse: ParseSnapshotText;
+}
+
 class LazySnapshot implements SnapshotMeta {
   readonly snapshotId: string;
   readonly parentId: string | null;
   readonly sequenceNumber: Int64;
   readonly timestampMs: number;
   #full: SnapshotMeta | undefined;
+  readonly #src: Source;
+  readonly #start: number;
+  readonly #end: number;
 
-  constructor(
-    s: ScannedSnapshot,
-    private readonly text: () => string,
-    private readonly parse: ParseSnapshotText,
-  ) {
+  constructor(s: ScannedSnapshot, src: Source) {
     this.snapshotId = s.id!;
     this.parentId = s.parent ?? null;
     this.sequenceNumber = s.seq ?? 0;
     this.timestampMs = s.ts as number;
+    this.#src = src;
+    this.#start = s.start;
+    this.#end = s.end;
   }
 
   private get full(): SnapshotMeta {
-    return (this.#full ??= this.parse(this.text()));
+    return (this.#full ??= this.#src.parse(this.#src.text.slice(this.#start, this.#end)));
   }
 
   get manifestList(): string | null {
@@ -71,9 +79,9 @@ class LazySnapshot implements SnapshotMeta {
  * plain integers (id and time present, time a safe integer), parsed now otherwise.
  */
 export function snapshotsFromScan(text: string, scanned: ScannedSnapshot[], parse: ParseSnapshotText): SnapshotMeta[] {
+  const src: Source = { text, parse };
   return scanned.map((s) => {
-    const slice = () => text.slice(s.start, s.end);
     const plain = !s.eager && s.id !== undefined && typeof s.ts === 'number';
-    return plain ? new LazySnapshot(s, slice, parse) : parse(slice());
+    return plain ? new LazySnapshot(s, src) : parse(text.slice(s.start, s.end));
   });
 }

@@ -5,7 +5,7 @@
  */
 import { LakeError, checkAborted } from '../errors';
 import type { DataFile, HistoryPage, SchemaVersion, StructType, Tombstone, VersionChanges, VersionId, VersionSelector } from '../model';
-import type { Storage } from '../storage';
+import { type Storage, joinPath, readText } from '../storage';
 import { LocationMapper, isTablePath, pathSegments } from './location';
 import { type ManifestContents, readManifest, STATUS_ADDED, STATUS_DELETED } from './manifest';
 import { type ManifestFile, manifestsFromPaths, readManifestList } from './manifestList';
@@ -48,9 +48,11 @@ export class IcebergTable {
   }
 
   private async loadNow(): Promise<Loaded> {
+    const early = readHinted(this.storage);
     const listing = await findCurrentMetadata(this.storage);
     const path = listing.current.path;
-    const md = decodeMetadataFile(await this.storage.read(path), path);
+    const pre = await early;
+    const md = pre?.path === path ? pre.md : decodeMetadataFile(await this.storage.read(path), path);
     const mapper = new LocationMapper(md.location);
     const root = (this.storage.localPath?.('') ?? this.storage.root).replace(/\\/g, '/');
     const same = pathSegments(md.location).join('/') === pathSegments(root).join('/');
@@ -272,6 +274,24 @@ export class IcebergTable {
     } catch {
       return false;
     }
+  }
+}
+
+/**
+ * The metadata file a numeric version-hint.text names (`v<N>.metadata.json`), read and parsed
+ * while findCurrentMetadata lists `metadata/`: a big table keeps a manifest list and a manifest per
+ * snapshot there, and the listing takes as long as the parse, so the two overlap. The listing
+ * still decides; this is used only when it picks the same file (metadata files are written once,
+ * under their final name). Any failure here is left for the normal path to report.
+ */
+async function readHinted(storage: Storage): Promise<{ path: string; md: TableMetadata } | undefined> {
+  try {
+    const hint = (await readText(storage, joinPath(METADATA_DIR, 'version-hint.text'))).trim();
+    if (!/^\d{1,15}$/.test(hint)) return undefined;
+    const path = joinPath(METADATA_DIR, `v${Number(hint)}.metadata.json`);
+    return { path, md: decodeMetadataFile(await storage.read(path), path) };
+  } catch {
+    return undefined;
   }
 }
 
