@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseLogFileName } from '../src/core/delta/logPath';
+import { commitPath, parseLogFileName } from '../src/core/delta/logPath';
+import { probeDeltaLog } from '../src/core/delta/logProbe';
 import { typePartitionValue } from '../src/core/delta/partitionValues';
 import { numRecordsOf, parseFileStats } from '../src/core/delta/stats';
 import { canonicalDeltaPath } from '../src/core/delta/paths';
@@ -13,7 +14,9 @@ import { parseDeltaSchema } from '../src/core/delta/schema';
 import { DeltaTable } from '../src/core/delta/table';
 import { LakeError } from '../src/core/errors';
 import { FsStorage } from '../src/core/node/fsStorage';
-import { corpusPath, memCopy } from './helpers/corpus';
+import { corpusIndex, corpusPath, memCopy, tableRoot } from './helpers/corpus';
+import type { MemStorage } from '../src/core/memStorage';
+import type { VersionId } from '../src/core/model';
 
 const open = (rel: string) => new DeltaTable(new FsStorage(corpusPath(`open/${rel}`)));
 const pathsOf = (s: { files: { path: string }[] }) => s.files.map((f) => f.path).sort();
@@ -281,6 +284,46 @@ describe('time travel and history', () => {
     }
     assert.deepEqual(seen, [10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
     assert.equal(all.versions[0]!.operation, 'WRITE');
+  });
+  test('history before the log is listed (probing for commits) pages exactly as the listing does, on every corpus table', async () => {
+    const pages = async (t: DeltaTable, warm: boolean) => {
+      if (warm) await t.log().catch(() => undefined);
+      const out: unknown[] = [];
+      let before: VersionId | undefined;
+      for (;;) {
+        const p = await t.history({ limit: 3, ...(before !== undefined ? { before } : {}) }).catch((e: Error) => e.message);
+        out.push(p);
+        if (typeof p === 'string' || p.next === undefined) return out;
+        before = p.next;
+      }
+    };
+    let probed = 0;
+    for (const e of corpusIndex().filter((x) => x.format === 'delta')) {
+      const fresh = new DeltaTable(new FsStorage(tableRoot(e)));
+      if (await probeDeltaLog(fresh.storage)) probed++;
+      assert.deepEqual(await pages(fresh, false), await pages(new DeltaTable(new FsStorage(tableRoot(e))), true), e.name);
+    }
+    assert.ok(probed > 50, `probed ${probed} tables`);
+  });
+  test('the probe finds the newest commit from the checkpoint hint and gives way to the listing at gaps', async () => {
+    const rel = 'delta-rs/simple_table_with_checkpoint'; // commits 0..10, _last_checkpoint at 10
+    assert.deepEqual(await probeDeltaLog(memCopy(corpusPath(`open/${rel}`))), { latest: 10 });
+    const listed = async (mem: MemStorage) => {
+      const t = new DeltaTable(mem);
+      await t.log();
+      return t.history();
+    };
+    for (const gone of [10, 9, 5, 1]) {
+      const mem = memCopy(corpusPath(`open/${rel}`));
+      mem.delete(commitPath(gone));
+      const h = await new DeltaTable(mem).history();
+      assert.deepEqual(h, await listed(mem), `commit ${gone} missing`);
+      assert.ok(!h.versions.some((v) => v.version === gone));
+      if (gone !== 10) assert.equal(h.versions[0]!.version, 10);
+    }
+    const noZero = memCopy(corpusPath(`open/${rel}`));
+    noZero.delete(commitPath(0));
+    assert.equal(await probeDeltaLog(noZero), undefined, 'without commit 0 the oldest version needs the listing');
   });
   test('catalog-managed tables say that staged commits are not shown', async () => {
     const s = await open('delta-kernel-rs/catalog_managed_0').snapshot();

@@ -57,4 +57,13 @@ describe('FsStorage', () => {
     assert.equal(await st.stat('nope'), undefined);
     assert.deepEqual(await st.list('nope'), []);
   });
+
+  test('someEntry answers as the listing would, and stays inside the root', async () => {
+    for (const [dir, name] of [['data', 'ok.txt'], ['data', 'other.txt'], ['', 'data'], ['nope', 'x'], ['data/ok.txt', 'x']] as const) {
+      const listed = (await st.list(dir)).some((e) => e.name === name);
+      assert.equal(await st.someEntry(dir, (n) => n === name), listed, `${dir} ${name}`);
+    }
+    await assert.rejects(st.someEntry('dir-link', () => true), (e: LakeError) => e.kind === 'out-of-root');
+    await assert.rejects(st.someEntry('../outside', () => true), (e: LakeError) => e.kind === 'out-of-root');
+  });
 });

@@ -5,7 +5,7 @@
  * `.git` and other dot-folders, does not follow symlinks, and is bounded in depth.
  */
 import type { TableFormat } from './model';
-import { type DirEntry, type Storage, joinPath } from './storage';
+import { type DirEntry, type Storage, hasEntry, joinPath } from './storage';
 
 export interface DetectedTable {
   /** Path relative to the scanned folder ('' = the folder itself). */
@@ -32,12 +32,10 @@ export async function detectFormats(storage: Storage, dir: string, listed?: DirE
   const names = new Map(entries.map((e) => [e.name, e]));
   const out: TableFormat[] = [];
   if (names.get('_delta_log')?.isDir) {
-    const log = await storage.list(joinPath(dir, '_delta_log'));
-    if (log.some((e) => DELTA_LOG_FILE.test(e.name))) out.push('delta');
+    if (await hasEntry(storage, joinPath(dir, '_delta_log'), (n) => DELTA_LOG_FILE.test(n))) out.push('delta');
   }
   if (names.get('metadata')?.isDir) {
-    const md = await storage.list(joinPath(dir, 'metadata'));
-    if (md.some((e) => ICEBERG_METADATA_FILE.test(e.name))) out.push('iceberg');
+    if (await hasEntry(storage, joinPath(dir, 'metadata'), (n) => ICEBERG_METADATA_FILE.test(n))) out.push('iceberg');
   }
   if (names.get('.hoodie')?.isDir) {
     if (await storage.stat(joinPath(dir, '.hoodie', 'hoodie.properties'))) out.push('hudi');

@@ -25,6 +25,12 @@ export interface Storage {
   readonly root: string;
   /** Entries of a folder; an empty list when the folder does not exist. */
   list(dir: string): Promise<DirEntry[]>;
+  /**
+   * Whether a folder holds an entry whose name passes `test`, stopping at the first (detection
+   * asks this of 100k-entry logs, whose full listing takes ~100 ms). Optional: `hasEntry` below
+   * falls back to `list`.
+   */
+  someEntry?(dir: string, test: (name: string) => boolean): Promise<boolean>;
   /** Whole file. Missing file → LakeError('missing'). */
   read(path: string): Promise<Uint8Array>;
   /** Bytes [start, end) of a file. */
@@ -64,6 +70,11 @@ export function isInRoot(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+export async function hasEntry(storage: Storage, dir: string, test: (name: string) => boolean): Promise<boolean> {
+  if (storage.someEntry) return storage.someEntry(dir, test);
+  return (await storage.list(dir)).some((e) => test(e.name));
 }
 
 /** Joins relative path segments ('' segments are skipped). */

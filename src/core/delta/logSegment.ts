@@ -106,7 +106,7 @@ export async function listDeltaLog(storage: Storage): Promise<DeltaLog> {
   return log;
 }
 
-async function readLastCheckpoint(storage: Storage, notes: string[]): Promise<LastCheckpointHint | undefined> {
+export async function readLastCheckpoint(storage: Storage, notes: string[]): Promise<LastCheckpointHint | undefined> {
   const path = `${LOG_DIR}/_last_checkpoint`;
   try {
     const v = parseJson(await readText(storage, path)) as Record<string, unknown>;

@@ -20,6 +20,7 @@ import { type Yielder, yielderFor } from '../yielder';
 import { hasReaderFeature } from './features';
 import { LOG_DIR, commitPath } from './logPath';
 import { type DeltaLog, type LogSegment, earliestReconstructable, listDeltaLog, noReplayReason, segmentsFor } from './logSegment';
+import { type ProbedLog, probeDeltaLog } from './logProbe';
 import { Replay } from './replay';
 import { type DeltaSnapshot, buildSnapshot } from './snapshot';
 import { isoTime } from '../format';
@@ -36,6 +37,7 @@ export interface CommitHead {
 export class DeltaTable {
   readonly format = 'delta' as const;
   private logPromise?: Promise<DeltaLog>;
+  private probePromise?: Promise<ProbedLog | undefined>;
   private readonly heads = new Map<number, Promise<CommitHead>>();
   private schemaHistoryPromise?: Promise<SchemaVersion[]>;
 
@@ -62,6 +64,7 @@ export class DeltaTable {
   /** Forgets the cached listing so the next call sees new commits. */
   refresh(): void {
     this.logPromise = undefined;
+    this.probePromise = undefined;
     this.schemaHistoryPromise = undefined;
     this.heads.clear();
   }
@@ -303,10 +306,25 @@ export class DeltaTable {
   // -------------------------------------------------------------------------------------------
   // history
 
-  /** Versions newest first, `limit` at a time, reading only the commits of the page. */
+  /**
+   * Versions newest first, `limit` at a time, reading only the commits of the page. Before the log
+   * has been listed, the page comes from probing for commit files (see logProbe), which is what
+   * makes the first page of a 100k-commit table fast; a damaged log falls back to the listing.
+   */
   async history(opts: { limit?: number; before?: VersionId; signal?: AbortSignal } = {}): Promise<HistoryPage> {
-    const log = await this.log();
     const limit = Math.max(1, opts.limit ?? 100);
+    if (!this.logPromise) {
+      const probed = await this.probed();
+      if (probed) {
+        try {
+          return await this.probedHistory(probed, limit, opts);
+        } catch (err) {
+          // a commit inside the probed run is missing: the log has a gap, which the listing handles
+          if (!(err instanceof LakeError && err.kind === 'missing')) throw err;
+        }
+      }
+    }
+    const log = await this.log();
     const vs = log.versions;
     let end = vs.length; // exclusive index
     if (opts.before !== undefined) {
@@ -322,19 +340,33 @@ export class DeltaTable {
     }
     const start = Math.max(0, end - limit);
     const page = vs.slice(start, end).reverse();
-    const entries = await this.readCommits(
-      page.map((v) => ({ version: v, path: log.commitPaths.get(v)! })),
-      opts.signal,
-    );
-    const versions: VersionInfo[] = [];
-    for (let i = 0; i < page.length; i++) {
-      versions.push(await this.summarize(page[i]!, entries[i]!, log.commitPaths.get(page[i]!)!));
-    }
-    const out: HistoryPage = { versions, total: vs.length };
+    const out: HistoryPage = { versions: await this.pageInfos(page.map((v) => ({ version: v, path: log.commitPaths.get(v)! })), opts.signal), total: vs.length };
     if (start > 0) out.next = vs[start]!;
-    const oldest = earliestReconstructable(log);
-    out.oldest = oldest;
+    out.oldest = earliestReconstructable(log);
     return out;
+  }
+
+  private probed(): Promise<ProbedLog | undefined> {
+    this.probePromise ??= probeDeltaLog(this.storage).catch(() => undefined);
+    return this.probePromise;
+  }
+
+  private async probedHistory(p: ProbedLog, limit: number, opts: { before?: VersionId; signal?: AbortSignal }): Promise<HistoryPage> {
+    const end = opts.before === undefined ? p.latest : Math.min(p.latest, Number(opts.before) - 1); // inclusive
+    const start = Math.max(0, end - limit + 1);
+    const page: { version: number; path: string }[] = [];
+    for (let v = end; v >= start; v--) page.push({ version: v, path: commitPath(v) });
+    const out: HistoryPage = { versions: await this.pageInfos(page, opts.signal), total: p.latest + 1 };
+    if (start > 0) out.next = start;
+    out.oldest = 0; // commit 0 is there (the probe requires it), so every version is reconstructable
+    return out;
+  }
+
+  private async pageInfos(page: { version: number; path: string }[], signal?: AbortSignal): Promise<VersionInfo[]> {
+    const entries = await this.readCommits(page, signal);
+    const versions: VersionInfo[] = [];
+    for (let i = 0; i < page.length; i++) versions.push(await this.summarize(page[i]!.version, entries[i]!, page[i]!.path));
+    return versions;
   }
 
   private async summarize(version: number, actions: Action[], path: string): Promise<VersionInfo> {

@@ -78,6 +78,19 @@ export class FsStorage implements Storage {
     }));
   }
 
+  async someEntry(dir: string, test: (name: string) => boolean): Promise<boolean> {
+    const real = await this.checked(dir);
+    if (real === undefined) return false;
+    try {
+      // opendir reads the folder in small batches; leaving the loop early closes it
+      for await (const d of await fs.opendir(real, { bufferSize: 64 })) if (test(d.name)) return true;
+    } catch (err) {
+      if (isNotFound(err) || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+      throw new LakeError('missing', `cannot list folder: ${(err as Error).message}`, dir);
+    }
+    return false;
+  }
+
   async read(path: string): Promise<Uint8Array> {
     const real = await this.checked(path);
     if (real === undefined) throw new LakeError('missing', 'file not found', path);
