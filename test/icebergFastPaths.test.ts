@@ -20,6 +20,7 @@ import { parseJson } from '../src/core/json';
 import { FsStorage } from '../src/core/node/fsStorage';
 import { generateIcebergTable } from '../bench/generate/icebergTable';
 import { CORPUS } from './helpers/corpus';
+import { zigzag } from './helpers/avroWrite';
 
 const ser = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : x));
 
@@ -193,19 +194,8 @@ describe('metadata scanner with lazy snapshots', () => {
 
 describe('Avro and paths', () => {
   test('skipLong moves as readLong does and refuses the same input', () => {
-    const enc = (v: bigint) => {
-      let n = BigInt.asUintN(64, (v << 1n) ^ (v >> 63n));
-      const out: number[] = [];
-      do {
-        let b = Number(n & 0x7fn);
-        n >>= 7n;
-        if (n > 0n) b |= 0x80;
-        out.push(b);
-      } while (n > 0n);
-      return out;
-    };
     const values = [0n, 1n, -1n, 63n, -64n, 2n ** 31n, 2n ** 48n, 2n ** 52n, -(2n ** 52n), 2n ** 53n - 1n, 2n ** 53n, 2n ** 62n + 12345n, -(2n ** 63n), 2n ** 63n - 1n];
-    const bytes = Uint8Array.from(values.flatMap(enc));
+    const bytes = Uint8Array.from(values.flatMap(zigzag));
     const a = new AvroReader(bytes);
     const b = new AvroReader(bytes);
     for (const v of values) {

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { referenceConnection } from './helpers/duck';
 import { DeltaTable } from '../src/core/delta/table';
 import { LakeError } from '../src/core/errors';
 import { FsStorage } from '../src/core/node/fsStorage';
@@ -51,9 +52,7 @@ const results: { name: string; ok: boolean; reason?: string }[] = [];
 
 before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lakelens-conf-'));
-  const duck = await import('@duckdb/node-api');
-  conn = await (await duck.DuckDBInstance.create(':memory:')).connect();
-  await conn.run(`SET TimeZone = 'UTC'`);
+  conn = await referenceConnection();
 });
 
 after(async () => {

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { referenceConnection, sqlString } from './helpers/duck';
 import { DeltaTable } from '../src/core/delta/table';
 import { LakeError } from '../src/core/errors';
 import type { Snapshot } from '../src/core/model';
@@ -42,17 +43,13 @@ before(async () => {
   const storage = new FsStorage(root);
   snap = await new DeltaTable(storage).snapshot();
   q = engine.table(storage);
-  const duck = await import('@duckdb/node-api');
-  conn = await (await duck.DuckDBInstance.create(':memory:')).connect();
-  await conn.run(`SET TimeZone = 'UTC'`);
+  conn = await referenceConnection();
 });
 
 after(async () => {
   await engine.dispose();
   fs.rmSync(tmp, { recursive: true, force: true });
 });
-
-const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 async function sqlRows(text: string): Promise<{ columns: { name: string; type: string }[]; rows: unknown[][] }> {
   const res = await q.sql(snap, text);
@@ -80,7 +77,7 @@ describe('exportQuery writes the query result', () => {
     const r = await q.exportQuery(snap, QUERY, 'parquet', dest);
     assert.equal(r.rows, want.rows.length);
     assert.ok(want.rows.length > 0);
-    const reader = await conn.runAndReadAll(`SELECT * FROM read_parquet(${lit(dest)})`);
+    const reader = await conn.runAndReadAll(`SELECT * FROM read_parquet(${sqlString(dest)})`);
     assert.deepEqual(reader.columnNames(), want.columns.map((c) => c.name));
     assert.deepEqual(reader.columnTypes().map((t) => t.toString()), want.columns.map((c) => c.type));
     assert.deepEqual(reader.getRowsJson(), want.rows, 'rows (in the ORDER BY order)');
@@ -93,7 +90,7 @@ describe('exportQuery writes the query result', () => {
     const lines = fs.readFileSync(csv, 'utf8').trim().split('\n');
     assert.equal(lines[0], 'letter,number,d,twice');
     assert.equal(lines.length, want.rows.length + 1);
-    const back = await conn.runAndReadAll(`SELECT * FROM read_csv(${lit(csv)}, header = true, columns = {'letter': 'VARCHAR', 'number': 'BIGINT', 'd': 'DECIMAL(10,2)', 'twice': 'BIGINT'})`);
+    const back = await conn.runAndReadAll(`SELECT * FROM read_csv(${sqlString(csv)}, header = true, columns = {'letter': 'VARCHAR', 'number': 'BIGINT', 'd': 'DECIMAL(10,2)', 'twice': 'BIGINT'})`);
     assert.deepEqual(back.getRowsJson(), want.rows);
     const jsonl = path.join(out, 'q.jsonl');
     assert.equal((await q.exportQuery(snap, QUERY, 'jsonl', jsonl)).rows, want.rows.length);

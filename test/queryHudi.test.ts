@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { referenceConnection, sqlString } from './helpers/duck';
 import { LakeError } from '../src/core/errors';
 import { HudiTable } from '../src/core/hudi/table';
 import { FsStorage } from '../src/core/node/fsStorage';
@@ -78,14 +79,11 @@ const LIVE: { table: string; version?: string; rows: number; files: string[] }[]
 
 const engine = new QueryEngine({ memoryLimit: '512MB', threads: 2 });
 let conn: DuckDBConnection;
-let duck: typeof import('@duckdb/node-api');
 let tmp: string;
 
 before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lakelens-hudi-rows-'));
-  duck = await import('@duckdb/node-api');
-  conn = await (await duck.DuckDBInstance.create(':memory:')).connect();
-  await conn.run(`SET TimeZone = 'UTC'`);
+  conn = await referenceConnection();
 });
 
 after(async () => {
@@ -93,7 +91,7 @@ after(async () => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const q = sqlString;
 
 async function snapshotOf(root: string, version?: string): Promise<{ snap: HudiSnapshot; tq: TableQuery }> {
   const storage = new FsStorage(root);

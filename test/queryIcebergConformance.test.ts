@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { referenceConnection, sqlString } from './helpers/duck';
 import { LakeError } from '../src/core/errors';
 import type { IcebergSnapshot } from '../src/core/iceberg/snapshot';
 import { FsStorage } from '../src/core/node/fsStorage';
@@ -27,9 +28,7 @@ const results: { name: string; outcome: 'rows' | 'refused' | 'fail'; detail: str
 
 before(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lakelens-iceconf-'));
-  const duck = await import('@duckdb/node-api');
-  conn = await (await duck.DuckDBInstance.create(':memory:')).connect();
-  await conn.run(`SET TimeZone = 'UTC'`);
+  conn = await referenceConnection();
 });
 
 after(async () => {
@@ -89,7 +88,7 @@ for (const e of tables) {
         }
         const out = path.join(tmp, `${results.length}.parquet`);
         const exported = await q.export(snap, 'parquet', out);
-        const actual = `read_parquet(${`'${out.replace(/'/g, "''")}'`})`;
+        const actual = `read_parquet(${sqlString(out)})`;
         const oracle = await buildOracle(conn, snap, root, (p, a, b) => fs.readFileSync(path.join(root, p)).subarray(a, b), `o${results.length}`);
         const want = await count(oracle.sql);
         assert.equal(exported.rows, want, 'row count equals records minus applied deletes');

@@ -12,6 +12,7 @@
  *   files with data sequence number < the delete's, same partition or unpartitioned delete spec.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlString } from './duck';
 import { tablePath } from '../../src/core/iceberg/location';
 import type { IcebergSnapshot } from '../../src/core/iceberg/snapshot';
 import { stringifyJson } from '../../src/core/json';
@@ -19,7 +20,7 @@ import type { DataFile, Field } from '../../src/core/model';
 import { duckType } from '../../src/query/duckTypes';
 import { decodeDvBlob } from '../../src/query/icebergDeletes';
 
-const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const q = sqlString;
 const id = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 export interface Oracle {

@@ -3,8 +3,9 @@
  * expected columns with the same types, and the same rows with the same multiplicities.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { sqlString } from './duck';
 
-const q = (s: string) => `'${s.replace(/'/g, "''")}'`;
+const q = sqlString;
 const id = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
 /** Undefined when equal, else a one-line description of the first difference. */
