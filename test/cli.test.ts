@@ -3,25 +3,13 @@
  * the one-line errors, and the JSON documents.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { REPO, corpusIndex, corpusPath } from './helpers/corpus';
+import { corpusIndex, corpusPath } from './helpers/corpus';
+import { json, run } from './helpers/cli';
 
-const CLI = path.join(REPO, 'dist', 'cli.js');
-
-function run(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json(...args: string[]): unknown {
-  const r = run(...args, '--json');
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout);
-}
 
 describe('lakelens CLI', () => {
   test('detect finds every DAT table and nothing inside them', () => {

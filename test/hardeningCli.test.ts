@@ -8,7 +8,6 @@
  *   from table data to the terminal — they are printed as visible escapes (`\x1b`, `\u202e`).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,9 +16,9 @@ import { terminalText, visible } from '../src/cli/format';
 import { DELTA_CP, DELTA_DV, HUDI, ICEBERG, addAction, appendCommit, copyOf, tempCopy, writeOut } from './fixtures/broken';
 import { HOSTILE, writeHostileTable } from './fixtures/hostile';
 import { REPO } from './helpers/corpus';
+import { runCli } from './helpers/cli';
 import { fingerprint, fingerprintChanges } from './helpers/fingerprint';
 
-const CLI = path.join(REPO, 'dist', 'cli.js');
 let tmp: string;
 
 before(() => {
@@ -30,10 +29,7 @@ after(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-function run(args: string[], cwd = REPO): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd, maxBuffer: 256 << 20 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[], cwd = REPO) => runCli(args, { cwd });
 
 function assertUnchanged(before: Map<string, string>, dir: string, what: string): void {
   assert.deepEqual(fingerprintChanges(before, fingerprint(dir)), [], `${what} changed the table folder`);

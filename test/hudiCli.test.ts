@@ -3,25 +3,13 @@
  * `--json` give the documented shapes; version and timestamp selection; human output; errors.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import * as path from 'node:path';
 import { describe, test } from 'node:test';
-import { REPO, corpusPath } from './helpers/corpus';
+import { corpusPath } from './helpers/corpus';
+import { json, run } from './helpers/cli';
 
-const CLI = path.join(REPO, 'dist', 'cli.js');
 const TRIPS = corpusPath('open/hudi-rs/v6_cow_trips_partitioned');
 const V9MOR = corpusPath('open/hudi-rs/v9_mor_txns_nonpart_nometa');
 
-function run(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-function json(...args: string[]): unknown {
-  const r = run(...args, '--json');
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout);
-}
 
 type Obj = Record<string, unknown>;
 

@@ -3,26 +3,13 @@
  * flags, history paging, the schema with field ids, the UniForm table's Iceberg side, and errors.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { parseJson } from '../src/core/json';
-import { REPO, corpusPath } from './helpers/corpus';
+import { corpusPath } from './helpers/corpus';
+import { json, run } from './helpers/cli';
 
-const CLI = process.env.LAKELENS_CLI ?? path.join(REPO, 'dist', 'cli.js');
-
-function run(...args: string[]): { code: number; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
-  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** The CLI's JSON, parsed exactly (ids beyond 2^53 must arrive as strings anyway). */
-function json(...args: string[]): any {
-  const r = run(...args, '--json');
-  assert.equal(r.code, 0, r.stderr);
-  return parseJson(r.stdout);
-}
 
 const DV = corpusPath('open/impala/iceberg_v3_deletion_vectors');
 const EQ = corpusPath('open/duckdb-iceberg/equality_deletes_mytable');

@@ -7,7 +7,6 @@
  * read-optimized view in every result (preview, sql, export, exportQuery, CLI).
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -21,7 +20,8 @@ import { QueryEngine, type TableQuery } from '../src/query/engine';
 import { buildRelation } from '../src/query/relation';
 import type { ScanPlan } from '../src/query/scanPlan';
 import type { HudiSnapshot } from '../src/core/hudi/snapshot';
-import { REPO, corpusPath } from './helpers/corpus';
+import { corpusPath } from './helpers/corpus';
+import { run } from './helpers/cli';
 import { checkPages } from './helpers/pages';
 
 const HUDI = corpusPath('open/hudi-rs');
@@ -363,12 +363,6 @@ describe('Hudi rows: refusals name the feature and the file', () => {
 });
 
 describe('lakelens CLI: rows, sql and export on Hudi tables', () => {
-  const CLI = path.join(REPO, 'dist', 'cli.js');
-  const run = (...args: string[]) => {
-    const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
-    return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
-  };
-
   test('rows --json: a copy-on-write table, with readOptimized false and no notes', () => {
     const r = run('rows', T.trips, '--json', '--limit', '2');
     assert.equal(r.code, 0, r.stderr);
