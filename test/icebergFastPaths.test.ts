@@ -13,10 +13,12 @@ import { AvroReader } from '../src/core/avro/decoder';
 import { LakeError } from '../src/core/errors';
 import { parseJsonFast } from '../src/core/iceberg/exactJson';
 import { LocationMapper } from '../src/core/iceberg/location';
+import { findCurrentByHint, findCurrentMetadata } from '../src/core/iceberg/metadataFiles';
 import { IcebergTable } from '../src/core/iceberg/table';
 import { commitOrder } from '../src/core/iceberg/selection';
 import { type TableMetadata, decodeMetadataFile, parseTableMetadata } from '../src/core/iceberg/tableMetadata';
 import { parseJson } from '../src/core/json';
+import { MemStorage } from '../src/core/memStorage';
 import { FsStorage } from '../src/core/node/fsStorage';
 import { generateIcebergTable } from '../bench/generate/icebergTable';
 import { CORPUS } from './helpers/corpus';
@@ -169,6 +171,8 @@ describe('metadata scanner with lazy snapshots', () => {
       ['null parent', JSON.stringify({ ...base, snapshots: [snap(2, { 'parent-snapshot-id': null })] })],
       ['big sequence', JSON.stringify({ ...base, snapshots: [snap(2)] }).replace('"sequence-number":1', `"sequence-number":${big}`)],
       ['-0 id', JSON.stringify({ ...base, snapshots: [snap(2)] }).replace('"snapshot-id":2', '"snapshot-id":-0')],
+      ['-0 sequence and negative time', JSON.stringify({ ...base, snapshots: [snap(2)] }).replace('"sequence-number":1', '"sequence-number":-0').replace('"timestamp-ms":10', '"timestamp-ms":-1234567890123')],
+      ['16-digit time', JSON.stringify({ ...base, snapshots: [snap(2)] }).replace('"timestamp-ms":10', '"timestamp-ms":1234567890123456')],
       ['not an object', JSON.stringify({ ...base, snapshots: [snap(2), 7] })],
       ['not an array', JSON.stringify({ ...base, snapshots: 7 })],
       ['twice', JSON.stringify({ ...base, snapshots: [snap(2)] }).replace('"snapshots":', '"snapshots":[],"snapshots":')],
@@ -236,6 +240,68 @@ describe('Avro and paths', () => {
       const old = await new IcebergTable(new FsStorage(dir)).snapshot({ snapshotId: String(hist.versions[4]!.version) });
       assert.equal(old.numFiles, expect.liveFiles - 400);
       assert.deepEqual(old.notes, []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('current metadata from the version hint alone', () => {
+  const table = (files: Record<string, string>) => {
+    const m = new MemStorage();
+    for (const [k, v] of Object.entries(files)) m.put(`metadata/${k}`, v);
+    return m;
+  };
+  const uuid = '19739cda-f528-4429-84cc-377ffdd24c75';
+
+  test('gives what the listing gives (file, chosenBy, notes), or nothing', async () => {
+    const cases: Record<string, string>[] = [
+      { 'version-hint.text': '2', 'v1.metadata.json': '', 'v2.metadata.json': '' },
+      { 'version-hint.text': '2', 'v1.metadata.json': '', 'v2.metadata.json': '', 'v3.metadata.json': '', 'v5.metadata.json': '' },
+      { 'version-hint.text': ' 002\n', 'v2.gz.metadata.json': '', 'v3.metadata.json.gz': '' },
+      { 'version-hint.txt': '1\n', 'v1.metadata.json': '', 'v2.metadata.json': '' },
+      { 'version-hint.text': '', 'version-hint.txt': '1', 'v1.metadata.json': '' },
+      { 'version-hint.text': 'garbage', 'v1.metadata.json': '' },
+      { 'version-hint.text': '9', 'v1.metadata.json': '' },
+      { 'version-hint.text': `00001-${uuid}`, [`00001-${uuid}.metadata.json`]: '' },
+      { 'version-hint.text': '1', 'v1.metadata.json': '', 'v1.gz.metadata.json': '' },
+      { 'version-hint.text': '1', 'v1.metadata.json': '', 'v2.metadata.json': '', 'v2.metadata.json.gz': '' },
+      { 'v1.metadata.json': '', 'v2.metadata.json': '' },
+    ];
+    let settled = 0;
+    for (const files of cases) {
+      const label = JSON.stringify(files);
+      const byHint = await findCurrentByHint(table(files));
+      if (!byHint) continue;
+      settled++;
+      const listed = await findCurrentMetadata(table(files));
+      assert.equal(byHint.current.path, listed.current.path, label);
+      assert.equal(byHint.chosenBy, listed.chosenBy, label);
+      assert.deepEqual(byHint.notes, listed.notes, label);
+    }
+    assert.equal(settled, 4);
+  });
+
+  test('a folder (not a file) named like the hint or a metadata file is not taken for one', async () => {
+    const m = table({ 'v1.metadata.json': '', 'v2.metadata.json/x': '' });
+    m.put('metadata/version-hint.text/y', '');
+    assert.equal(await findCurrentByHint(m), undefined);
+    const n = table({ 'version-hint.text': '1', 'v1.metadata.json': '', 'v2.metadata.json/x': '' });
+    assert.equal((await findCurrentByHint(n))?.current.path, (await findCurrentMetadata(n)).current.path);
+  });
+
+  test('a metastore-named file beside the Hadoop ones: the hinted chain is shown, and the snapshot says the listing differs', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lakelens-hint-'));
+    try {
+      generateIcebergTable(dir, { snapshots: 3, filesPerSnapshot: 2, mergeEvery: 10 });
+      const md = path.join(dir, 'metadata');
+      fs.copyFileSync(path.join(md, 'v4.metadata.json'), path.join(md, `00005-${uuid}.metadata.json`));
+      const t = new IcebergTable(new FsStorage(dir));
+      const s = await t.snapshot();
+      assert.equal(s.metadataFile, 'metadata/v4.metadata.json');
+      assert.equal(s.metadataChosenBy, 'metadata/version-hint.text: 4');
+      assert.ok(s.notes.some((n) => n.startsWith(`listing metadata/ would choose metadata/00005-${uuid}.metadata.json`)), s.notes.join('; '));
+      assert.equal((await t.history()).versions.length, 3);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

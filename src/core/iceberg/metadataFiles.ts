@@ -89,6 +89,65 @@ export async function findCurrentMetadata(storage: Storage): Promise<MetadataLis
   return { files, current, chosenBy: `highest version in ${METADATA_DIR}/`, notes, names: plain };
 }
 
+/** What `findCurrentByHint` found: the current file and how, as findCurrentMetadata says it. */
+export interface HintedMetadata {
+  current: MetadataFileRef;
+  chosenBy: string;
+  notes: string[];
+}
+
+/** The Hadoop names a metadata file of version `v` can have (plain and gzipped). */
+const hadoopNames = (v: number) => [`v${v}.metadata.json`, `v${v}.gz.metadata.json`, `v${v}.metadata.json.gz`, `v${v}.gz.metadata.json.gz`];
+
+/**
+ * The current metadata file from a numeric version hint, without listing `metadata/` (where a
+ * table keeps a manifest list and a manifest per snapshot: 20k entries for 10k snapshots, the
+ * largest cost of listing its history). As Java's HadoopTableOperations does: the hinted
+ * `v<N>.metadata.json` (or a gzipped name), then `v<N+1>`… while one exists, a few stats in all.
+ * Gives the answer findCurrentMetadata gives, with the same chosenBy and notes, except that
+ * metastore-named files (`<N>-<uuid>.metadata.json`) beside a Hadoop hint are not seen (they
+ * would be followed too, or noted as sharing a version): IcebergTable.snapshot lists the folder
+ * anyway and notes such a disagreement. Undefined whenever the hint does not settle it (no
+ * numeric hint, the hinted version missing, two names for one version, anything unreadable):
+ * then findCurrentMetadata decides, notes and all.
+ */
+export async function findCurrentByHint(storage: Storage): Promise<HintedMetadata | undefined> {
+  try {
+    for (const hintName of HINT_FILES) {
+      const hintPath = joinPath(METADATA_DIR, hintName);
+      let text: string;
+      try {
+        text = (await readText(storage, hintPath)).trim();
+      } catch (err) {
+        // absent: try the other name, as the listing does; present but unreadable: the listing notes it
+        if (err instanceof LakeError && err.kind === 'missing' && (await storage.stat(hintPath)) === undefined) continue;
+        return undefined;
+      }
+      if (!/^\d{1,15}$/.test(text)) return undefined;
+      const at = async (v: number): Promise<string[]> => {
+        const found = await Promise.all(hadoopNames(v).map((n) => storage.stat(joinPath(METADATA_DIR, n))));
+        return hadoopNames(v).filter((_, i) => found[i] !== undefined && !found[i]!.isDir);
+      };
+      const hinted = Number(text);
+      let names = await at(hinted);
+      if (names.length !== 1) return undefined;
+      let v = hinted;
+      for (;;) {
+        const next = await at(v + 1);
+        if (next.length === 0) break;
+        if (next.length > 1) return undefined;
+        names = next;
+        v++;
+      }
+      const notes = v !== hinted ? [`${hintPath} names version ${text} but newer metadata up to version ${v} exists; using version ${v}`] : [];
+      return { current: parseMetadataFileName(names[0]!)!, chosenBy: `${hintPath}: ${text}`, notes };
+    }
+  } catch {
+    // a symlink out of the table, a permission problem: the listing reports it its way
+  }
+  return undefined;
+}
+
 async function fromHint(storage: Storage, hintPath: string, versioned: MetadataFileRef[], notes: string[]): Promise<{ file: MetadataFileRef; how: string } | undefined> {
   let text: string;
   try {

@@ -241,22 +241,28 @@ class Scanner {
     const n = end - v - neg;
     const first = s.charCodeAt(v + neg);
     let plain = n > 0 && n < 400 && first >= 48 && first <= 57 && (first !== 48 || n === 1);
+    // the value, exact while it has at most 15 digits (times and sequence numbers do)
+    let value = first - 48;
     for (let k = v + neg + 1; plain && k < end; k++) {
       const d = s.charCodeAt(k);
       plain = d >= 48 && d <= 57;
+      value = value * 10 + d - 48;
     }
     if (!plain) {
       if (field === 2 && n === 4 && s.startsWith('null', v)) snap.parent = null;
       else snap.eager = true;
       return;
     }
-    const text = s.slice(v, end);
     if (field === 1 || field === 2) {
+      const text = s.slice(v, end);
       const id = text === '-0' ? '0' : text;
       if (field === 1) snap.id = id;
       else snap.parent = id;
-    } else if (field === 3) snap.seq = integer(text);
-    else snap.ts = integer(text);
+      return;
+    }
+    const num = n <= 15 ? (neg ? -value : value) : integer(s.slice(v, end));
+    if (field === 3) snap.seq = num;
+    else snap.ts = num;
   }
 }
 

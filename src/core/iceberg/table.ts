@@ -5,11 +5,11 @@
  */
 import { LakeError, checkAborted } from '../errors';
 import type { DataFile, HistoryPage, SchemaVersion, StructType, Tombstone, VersionChanges, VersionId, VersionSelector } from '../model';
-import { type Storage, joinPath, readText } from '../storage';
+import type { Storage } from '../storage';
 import { LocationMapper, isTablePath, pathSegments } from './location';
 import { type ManifestContents, readManifest, STATUS_ADDED, STATUS_DELETED } from './manifest';
 import { type ManifestFile, manifestsFromPaths, readManifestList } from './manifestList';
-import { METADATA_DIR, type MetadataListing, findCurrentMetadata } from './metadataFiles';
+import { METADATA_DIR, type MetadataListing, findCurrentByHint, findCurrentMetadata } from './metadataFiles';
 import { type BoundPartitionField, bindSpec } from './partitionSpec';
 import { type ColumnRef, type IcebergSchema, columnIndexFor } from './schema';
 import { commitOrder, selectSnapshot, versionInfo } from './selection';
@@ -21,7 +21,12 @@ import { parseTransform } from './transforms';
 const PARALLEL_MANIFESTS = 8;
 
 interface Loaded {
-  listing: MetadataListing;
+  /** The current metadata file, how it was chosen, and notes about that choice. */
+  metadataFile: string;
+  chosenBy: string;
+  choiceNotes: string[];
+  /** The listing of metadata/, when the choice needed one (see findCurrentByHint). */
+  listing?: MetadataListing;
   md: TableMetadata;
   mapper: LocationMapper;
   mapping: { from: string; to: string } | null;
@@ -48,15 +53,31 @@ export class IcebergTable {
   }
 
   private async loadNow(): Promise<Loaded> {
-    const early = readHinted(this.storage);
-    const listing = await findCurrentMetadata(this.storage);
-    const path = listing.current.path;
-    const pre = await early;
-    const md = pre?.path === path ? pre.md : decodeMetadataFile(await this.storage.read(path), path);
+    // a numeric version hint settles the current file with a few stats; otherwise list metadata/
+    const hinted = await findCurrentByHint(this.storage);
+    const listing = hinted ? undefined : await findCurrentMetadata(this.storage);
+    const choice = hinted ?? listing!;
+    const path = choice.current.path;
+    const md = decodeMetadataFile(await this.storage.read(path), path);
     const mapper = new LocationMapper(md.location);
     const root = (this.storage.localPath?.('') ?? this.storage.root).replace(/\\/g, '/');
     const same = pathSegments(md.location).join('/') === pathSegments(root).join('/');
-    return { listing, md, mapper, mapping: same ? null : { from: md.location, to: root } };
+    return { metadataFile: path, chosenBy: choice.chosenBy, choiceNotes: choice.notes, listing, md, mapper, mapping: same ? null : { from: md.location, to: root } };
+  }
+
+  /**
+   * The listing of metadata/ for a snapshot's list of metadata files. When the hint chose the
+   * current file, the listing is made now, and a listing that would have chosen another file
+   * (a metastore-named file beside the Hadoop ones) is noted.
+   */
+  private async metadataListing(loaded: Loaded): Promise<{ listing: MetadataListing; notes: string[] }> {
+    if (loaded.listing) return { listing: loaded.listing, notes: [] };
+    const listing = await findCurrentMetadata(this.storage);
+    const notes =
+      listing.current.path === loaded.metadataFile
+        ? []
+        : [`listing metadata/ would choose ${listing.current.path} (${listing.chosenBy}); ${loaded.metadataFile} is shown, found from the version hint as Java's HadoopTableOperations finds it`];
+    return { listing, notes };
   }
 
   /** The current table metadata. */
@@ -70,13 +91,14 @@ export class IcebergTable {
   }
 
   async snapshot(sel: VersionSelector = {}, signal?: AbortSignal): Promise<IcebergSnapshot> {
-    const { listing, md, mapper, mapping } = await this.load();
-    const metadataFile = listing.current.path;
+    const loaded = await this.load();
+    const { md, mapper, mapping, metadataFile } = loaded;
+    const { listing, notes: listingNotes } = await this.metadataListing(loaded);
     const chosen = selectSnapshot(md, sel, metadataFile);
     const snap = chosen.snapshot;
     const schema = schemaFor(md, snap, chosen.current);
     const { columns, specs } = bindings(md, schema.schema);
-    const notes = [...listing.notes, ...chosen.notes];
+    const notes = [...loaded.choiceNotes, ...listingNotes, ...chosen.notes];
 
     let manifests: ManifestFile[] = [];
     let manifestList: string | null = null;
@@ -131,7 +153,7 @@ export class IcebergTable {
       snap,
       schema: { schemaId: schema.schemaId, schema: schema.schema },
       metadataFile,
-      metadataChosenBy: listing.chosenBy,
+      metadataChosenBy: loaded.chosenBy,
       metadataFiles: listing.files.map((f) => ({ path: f.path, version: f.version })),
       locationMapping: mapping,
       manifestList,
@@ -147,8 +169,8 @@ export class IcebergTable {
 
   /** Files a snapshot added and removed: the ADDED and DELETED entries it wrote (data and delete files). */
   async changes(version: VersionId, signal?: AbortSignal): Promise<VersionChanges> {
-    const { listing, md, mapper } = await this.load();
-    const snap = selectSnapshot(md, { snapshotId: String(version) }, listing.current.path).snapshot!;
+    const { metadataFile, md, mapper } = await this.load();
+    const snap = selectSnapshot(md, { snapshotId: String(version) }, metadataFile).snapshot!;
     const { columns, specs } = bindings(md, schemaFor(md, snap, snap.snapshotId === md.currentSnapshotId).schema);
     let manifests: ManifestFile[];
     let ownId = snap.snapshotId;
@@ -232,14 +254,14 @@ export class IcebergTable {
 
   /** Snapshots newest first, `limit` at a time; `before` is a snapshot id (exclusive). */
   async history(opts: { limit?: number; before?: VersionId; signal?: AbortSignal } = {}): Promise<HistoryPage> {
-    const { md, mapper, listing } = await this.load();
+    const { md, mapper, listing, metadataFile } = await this.load();
     const all = commitOrder(md);
     const limit = Math.max(1, opts.limit ?? 100);
     let end = all.length;
     if (opts.before !== undefined) {
       const id = String(opts.before);
       end = all.findIndex((s) => s.snapshotId === id);
-      if (end < 0) throw new LakeError('invalid-argument', `iceberg: history cursor ${id} is not a snapshot of this table`, listing.current.path);
+      if (end < 0) throw new LakeError('invalid-argument', `iceberg: history cursor ${id} is not a snapshot of this table`, metadataFile);
     }
     const start = Math.max(0, end - limit);
     const page = all.slice(start, end).reverse();
@@ -258,40 +280,22 @@ export class IcebergTable {
   }
 
   /**
-   * Whether a snapshot's manifest list is still there. Lists in `metadata/` (where writers put
-   * them) are looked up in the listing made when the metadata was loaded, which saves a stat per
-   * snapshot of the page; a symlink counts as present there, and reading it checks it as usual.
-   * A name not in the listing is still stat'ed (a case-insensitive file system may find it).
+   * Whether a snapshot's manifest list is still there: a stat, or a lookup in the listing of
+   * `metadata/` (where writers put them) when loading the metadata made one; a symlink counts as
+   * present there, and reading it checks it as usual. A name not in the listing is still stat'ed
+   * (a case-insensitive file system may find it).
    */
-  private async manifestListPresent(s: SnapshotMeta, mapper: LocationMapper, listing: MetadataListing): Promise<boolean> {
+  private async manifestListPresent(s: SnapshotMeta, mapper: LocationMapper, listing: MetadataListing | undefined): Promise<boolean> {
     if (s.manifestList === null) return true;
     const p = mapper.tablePath(s.manifestList);
     if (!isTablePath(p)) return false;
     const inMetadata = p.startsWith(`${METADATA_DIR}/`) ? p.slice(METADATA_DIR.length + 1) : undefined;
-    if (inMetadata !== undefined && !inMetadata.includes('/') && listing.names.has(inMetadata)) return true;
+    if (inMetadata !== undefined && !inMetadata.includes('/') && listing?.names.has(inMetadata)) return true;
     try {
       return (await this.storage.stat(p)) !== undefined;
     } catch {
       return false;
     }
-  }
-}
-
-/**
- * The metadata file a numeric version-hint.text names (`v<N>.metadata.json`), read and parsed
- * while findCurrentMetadata lists `metadata/`: a big table keeps a manifest list and a manifest per
- * snapshot there, and the listing takes as long as the parse, so the two overlap. The listing
- * still decides; this is used only when it picks the same file (metadata files are written once,
- * under their final name). Any failure here is left for the normal path to report.
- */
-async function readHinted(storage: Storage): Promise<{ path: string; md: TableMetadata } | undefined> {
-  try {
-    const hint = (await readText(storage, joinPath(METADATA_DIR, 'version-hint.text'))).trim();
-    if (!/^\d{1,15}$/.test(hint)) return undefined;
-    const path = joinPath(METADATA_DIR, `v${Number(hint)}.metadata.json`);
-    return { path, md: decodeMetadataFile(await storage.read(path), path) };
-  } catch {
-    return undefined;
   }
 }
 
