@@ -12,6 +12,7 @@
  * note the engine attaches to the rows is printed before them.
  */
 import * as nodePath from 'node:path';
+import { countOf } from '../core/format';
 import { stringifyJson } from '../core/json';
 import type { TableFormat, VersionSelector } from '../core/model';
 import { FsStorage } from '../core/node/fsStorage';
@@ -86,7 +87,7 @@ export async function runRowsCommand(cmd: string, args: string[], opts: RowsOpti
             all.push(...rows.slice(0, Math.max(0, limit - all.length)));
             if (all.length >= limit) break;
           }
-          write(banner(res) + render(res.columns, all) + `\n(${all.length} row${all.length === 1 ? '' : 's'}${viewOf(res)})\n`);
+          write(banner(res) + render(res.columns, all) + `\n(${countOf(all.length, 'row')}${viewOf(res)})\n`);
         }
         res.close();
       } finally {

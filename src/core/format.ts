@@ -21,6 +21,11 @@ export function formatCount(n: number | bigint | null | undefined): string {
   return n.toLocaleString('en-US');
 }
 
+/** 1 → "1 row", 12345 → "12,345 rows" (regular plurals only). */
+export function countOf(n: number | bigint, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 || n === 1n ? '' : 's'}`;
+}
+
 /** Largest |ms| a Date can hold (±100,000,000 days around 1970). */
 const MAX_DATE_MS = 8.64e15;
 

@@ -4,6 +4,7 @@
  * with a quick pick; failures are logged and shown with the file named.
  */
 import * as vscode from 'vscode';
+import { countOf } from '../core/format';
 import type { VersionId } from '../core/model';
 import type { Node } from './tree/nodes';
 import type { Ctx } from './ctx';
@@ -77,7 +78,7 @@ export const COMMANDS: Record<string, Handler> = {
       ctx.registry.scanFolder(folder),
     );
     ctx.log.info(`scanned ${folder.fsPath}: ${found.length} table(s)`);
-    void vscode.window.showInformationMessage(found.length ? `Lakelens: found ${found.length} table${found.length === 1 ? '' : 's'} in ${vscode.workspace.asRelativePath(folder)}.` : `Lakelens: no tables in ${vscode.workspace.asRelativePath(folder)}.`);
+    void vscode.window.showInformationMessage(found.length ? `Lakelens: found ${countOf(found.length, 'table')} in ${vscode.workspace.asRelativePath(folder)}.` : `Lakelens: no tables in ${vscode.workspace.asRelativePath(folder)}.`);
     if (found[0]) await ctx.reveal(found[0], 'table');
   },
 
@@ -89,6 +90,10 @@ export const COMMANDS: Record<string, Handler> = {
   loadMoreVersions: async (ctx, id) => {
     const entry = await tableArg(ctx, id);
     if (entry) await ctx.tree.loadMore(entry);
+  },
+
+  showMore: (ctx, key) => {
+    if (typeof key === 'string') ctx.tree.showMore(key);
   },
 
   previewRows: async (ctx, arg) => {

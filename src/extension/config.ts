@@ -10,6 +10,7 @@ export interface Settings {
   previewRowLimit: number;
   maxResultRows: number;
   historyPageSize: number;
+  listPageSize: number;
   storageCostPerGBMonth: number;
 }
 
@@ -22,6 +23,7 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
     previewRowLimit: clamp(c.get<number>('previewRowLimit', 100), 1, 10_000),
     maxResultRows: clamp(c.get<number>('maxResultRows', 10_000), 1, 1_000_000),
     historyPageSize: clamp(c.get<number>('historyPageSize', 50), 5, 1000),
+    listPageSize: clamp(c.get<number>('listPageSize', 500), 2, 10_000),
     storageCostPerGBMonth: Math.max(0, c.get<number>('storageCostPerGBMonth', 0.023)),
   };
 }

@@ -20,7 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const t0 = Date.now();
   const log = new Log();
   const registry = new Registry(log);
-  const tree = new TablesProvider(registry, log, context.extensionUri, () => settings().historyPageSize);
+  const tree = new TablesProvider(registry, log, context.extensionUri, () => settings());
   const view = vscode.window.createTreeView<Node>('lakelens.tables', { treeDataProvider: tree, showCollapseAll: true });
   const pc = { extensionUri: context.extensionUri, log, registry, state: context.workspaceState };
   const { panels, exportVersion } = createPanels(pc, tree);

@@ -3,6 +3,7 @@
  * snapshots, manifests) and runs it; also the one-line summary shown in the tree.
  */
 import type { DeltaTable } from '../core/delta/table';
+import { countOf } from '../core/format';
 import { type HealthReport, analyzeHealth } from '../core/health';
 import type { Snapshot } from '../core/model';
 import { settings } from './config';
@@ -40,7 +41,7 @@ export async function healthReport(entry: TableEntry, snap: Snapshot, now = Date
 export async function healthSummary(entry: TableEntry, snap: Snapshot): Promise<{ text: string; level: HealthReport['verdict']['level'] }> {
   const r = await healthReport(entry, snap);
   const parts: string[] = [];
-  if (r.smallFiles > 0) parts.push(`${r.smallFiles} small file${r.smallFiles === 1 ? '' : 's'} (${Math.round(r.smallShare * 100)}%)`);
+  if (r.smallFiles > 0) parts.push(`${countOf(r.smallFiles, 'small file')} (${Math.round(r.smallShare * 100)}%)`);
   const first = r.verdict.actions[0];
   if (first) parts.push(`${first.title.replace(/ \(.*\)$/, '')} recommended`);
   return { text: `Health: ${parts.length ? parts.join(' · ') : 'good'}`, level: r.verdict.level };

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeltaTable } from '../../src/core/delta/table';
-import { formatBytes } from '../../src/core/format';
+import { countOf, formatBytes } from '../../src/core/format';
 import { FsStorage } from '../../src/core/node/fsStorage';
 import { summarizePartitions } from '../../src/core/partitions';
 import { describeWorkbench } from './lib/suite';
@@ -16,7 +16,7 @@ import { LAKE, buildWorkspace } from './lib/workspace';
 
 const layout = {
   ...LAKE,
-  '.vscode/settings.json': { text: JSON.stringify({ 'lakelens.historyPageSize': 5 }, null, 2) },
+  '.vscode/settings.json': { text: JSON.stringify({ 'lakelens.historyPageSize': 5, 'lakelens.listPageSize': 2 }, null, 2) },
   'lake/gold/hidden_table': { corpus: 'open/dat/with_schema_change/delta' },
 };
 
@@ -69,6 +69,7 @@ describeWorkbench('tree', { workspace: () => buildWorkspace('tree', layout) }, (
     const name = ch.added[0]!.path.split('/').pop()!;
     const fileRow = await wb.waitForTreeRow(name);
     await wb.screenshot('version-files');
+
     // a data file opens the Parquet footer inspector
     await fileRow.click();
     const editor = wb.page.locator('.editor-instance .view-lines');
@@ -87,14 +88,33 @@ describeWorkbench('tree', { workspace: () => buildWorkspace('tree', layout) }, (
     const parts = summarizePartitions(snap);
     await wb.expandTreeRow('events_partitioned');
     await wb.expandTreeRow('Partitions');
-    for (const p of parts) {
+    assert.ok(parts.length > 2, 'the table has more partitions than a page');
+    for (const [i, p] of parts.entries()) {
+      // two at a time: "Show more…" adds the next two
+      if (i > 0 && i % 2 === 0) await (await wb.waitForTreeRow(`Show more… (${countOf(parts.length - i, 'more partition')})`)).click();
       const row = await wb.waitForTreeRow(p.key);
       const desc = (await row.locator('.label-description').innerText()).trim();
-      assert.ok(desc.startsWith(`${p.files} file${p.files === 1 ? '' : 's'} · ${formatBytes(p.bytes)}`), `${p.key}: ${desc}`);
+      assert.ok(desc.startsWith(`${countOf(p.files, 'file')} · ${formatBytes(p.bytes)}`), `${p.key}: ${desc}`);
     }
     await wb.expandTreeRow('Schema');
     for (const f of snap.schema.fields) await wb.waitForTreeRow(f.name);
     await wb.screenshot('partitions-and-schema');
+  });
+
+  it('a version\'s files come a page at a time ("Show more…" adds the next page)', async () => {
+    const { wb } = ctx;
+    const ch = await table('lake/bronze/events_partitioned').changes(1);
+    const names = ch.added.map((f) => f.path.split('/').pop()!);
+    assert.ok(names.length > 2, 'the version adds more files than a page (listPageSize 2)');
+    // bronze/events_partitioned (expanded above) comes first in the tree, so its rows are the first matches
+    await wb.expandTreeRow('Versions');
+    await wb.expandTreeRow('v1');
+    await wb.expandTreeRow(`Files added (${names.length})`);
+    await wb.waitForTreeRow(names[1]!);
+    assert.equal(await wb.treeRowLocator(names[2]!).count(), 0, 'the third file waits for "Show more…"');
+    await (await wb.waitForTreeRow(`Show more… (${countOf(names.length - 2, 'more file')})`)).click();
+    await wb.waitForTreeRow(names[2]!);
+    await wb.screenshot('version-files-paged');
   });
 
   it('the Explorer menu offers "Open as Lakehouse Table" on folders only, and explains non-tables', async () => {

@@ -3,7 +3,7 @@
  * pages rows from the engine, diffs with the previous version, exports.
  */
 import * as vscode from 'vscode';
-import { formatCount } from '../../core/format';
+import { countOf, formatCount } from '../../core/format';
 import type { Snapshot, VersionId, VersionSelector } from '../../core/model';
 import type { VersionItem } from '../../protocol/ipc';
 import type { Row } from '../../protocol/rows';
@@ -114,7 +114,7 @@ export function openTimeTravel(pc: PanelContext, tree: TablesProvider, entry: Ta
       const d = await diffFor(token);
       const against = prev === undefined ? null : itemFor(entry, tree, await entry.snapshot({ version: prev }));
       const how = d.method === 'files' ? 'rows of the files this commit added and removed' : 'all rows of both versions';
-      const method = `${how}, compared as multisets on ${d.columns.length} shared column${d.columns.length === 1 ? '' : 's'}${d.skipped.length ? ` (not compared: ${d.skipped.join(', ')})` : ''}`;
+      const method = `${how}, compared as multisets on ${countOf(d.columns.length, 'shared column')}${d.skipped.length ? ` (not compared: ${d.skipped.join(', ')})` : ''}`;
       return { against, added: d.added.length, removed: d.removed.length, method };
     });
     h.endpoint.on(DiffRows, async ({ token, kind, offset, limit }) => {

@@ -3,7 +3,7 @@
  * what package.json menus match on (`viewItem == lakelens.version`, `viewItem =~ /^lakelens\.table/`).
  */
 import * as vscode from 'vscode';
-import { formatBytes, formatCount, inertText, isoTime, relativeTime } from '../../core/format';
+import { countOf, formatBytes, formatCount, inertText, isoTime, relativeTime } from '../../core/format';
 import type { DataFile, Field, Tombstone, VersionInfo } from '../../core/model';
 import { isArray, isMap, isStruct, typeToString } from '../../core/model';
 import type { PartitionSummary } from '../../core/partitions';
@@ -15,6 +15,7 @@ export const CTX = {
   versions: 'lakelens.versions',
   version: 'lakelens.version',
   loadMore: 'lakelens.loadMore',
+  more: 'lakelens.more',
   changes: 'lakelens.changes',
   file: 'lakelens.file',
   removedFile: 'lakelens.file.removed',
@@ -33,6 +34,8 @@ export type Node =
   | { kind: 'versions'; entry: TableEntry }
   | { kind: 'version'; entry: TableEntry; info: VersionInfo }
   | { kind: 'loadMore'; entry: TableEntry; remaining: number }
+  /** The rest of a long list (a commit's files, a table's partitions), shown a page at a time. */
+  | { kind: 'more'; key: string; remaining: number; /** singular: "file" */ noun: string }
   | { kind: 'changes'; entry: TableEntry; version: VersionInfo; which: 'added' | 'removed'; files: (DataFile | Tombstone)[] }
   | { kind: 'file'; entry: TableEntry; file: DataFile | Tombstone; removed: boolean }
   | { kind: 'commit'; entry: TableEntry; version: number }
@@ -108,7 +111,7 @@ function buildTreeItem(node: Node, extensionUri: vscode.Uri, expanded: Set<strin
       it.id = `group:${node.label}`;
       it.contextValue = CTX.group;
       it.iconPath = new vscode.ThemeIcon(/bronze|raw/i.test(node.label) ? 'layers' : /silver|curated/i.test(node.label) ? 'layers-active' : /gold|features/i.test(node.label) ? 'star-full' : 'folder');
-      it.description = `${node.entries.length} table${node.entries.length === 1 ? '' : 's'}`;
+      it.description = countOf(node.entries.length, 'table');
       return it;
     }
     case 'table': {
@@ -119,7 +122,7 @@ function buildTreeItem(node: Node, extensionUri: vscode.Uri, expanded: Set<strin
       it.iconPath = formatIcon(extensionUri, e.format);
       it.resourceUri = e.root;
       const s = e.summary;
-      it.description = e.error ? '⚠ cannot read' : s ? `${s.label} · ${formatCount(s.numFiles)} file${s.numFiles === 1 ? '' : 's'} · ${formatBytes(s.sizeBytes)}` : 'loading…';
+      it.description = e.error ? '⚠ cannot read' : s ? `${s.label} · ${countOf(s.numFiles, 'file')} · ${formatBytes(s.sizeBytes)}` : 'loading…';
       it.tooltip = tip([
         ['Format', FORMAT_NAME[e.format]],
         ['Location', e.root.fsPath],
@@ -177,6 +180,14 @@ function buildTreeItem(node: Node, extensionUri: vscode.Uri, expanded: Set<strin
       it.command = { command: 'lakelens.loadMoreVersions', title: 'Load more versions', arguments: [node.entry.id] };
       return it;
     }
+    case 'more': {
+      const it = new vscode.TreeItem(`Show more… (${countOf(node.remaining, `more ${node.noun}`)})`, C.None);
+      it.id = `more:${node.key}`;
+      it.contextValue = CTX.more;
+      it.iconPath = new vscode.ThemeIcon('ellipsis');
+      it.command = { command: 'lakelens.showMore', title: 'Show more', arguments: [node.key] };
+      return it;
+    }
     case 'changes': {
       const bytes = node.files.reduce((a, f) => a + (f.size ?? 0), 0);
       const it = new vscode.TreeItem(`${node.which === 'added' ? 'Files added' : 'Files removed'} (${formatCount(node.files.length)})`, node.files.length ? C.Collapsed : C.None);
@@ -193,7 +204,7 @@ function buildTreeItem(node: Node, extensionUri: vscode.Uri, expanded: Set<strin
       it.iconPath = new vscode.ThemeIcon(node.removed ? 'file' : 'file-binary');
       const records = 'numRecords' in f ? f.numRecords : null;
       const pv = partitionText(f.partitionValues);
-      it.description = [formatBytes(f.size ?? null), records !== null ? `${formatCount(records)} rows` : '', pv].filter(Boolean).join(' · ');
+      it.description = [formatBytes(f.size ?? null), records !== null ? countOf(records, 'row') : '', pv].filter(Boolean).join(' · ');
       const dv = f.deletionVector;
       it.tooltip = tip([
         ['Path', f.path],
@@ -226,7 +237,7 @@ function buildTreeItem(node: Node, extensionUri: vscode.Uri, expanded: Set<strin
       const it = new vscode.TreeItem(p.key || '(unpartitioned)', C.None);
       it.contextValue = CTX.partition;
       it.iconPath = new vscode.ThemeIcon('folder');
-      it.description = `${formatCount(p.files)} file${p.files === 1 ? '' : 's'} · ${formatBytes(p.bytes)}${p.rows !== null ? ` · ${formatCount(p.rows)} rows` : ''}`;
+      it.description = `${countOf(p.files, 'file')} · ${formatBytes(p.bytes)}${p.rows !== null ? ` · ${countOf(p.rows, 'row')}` : ''}`;
       it.tooltip = tip([['Partition', p.key], ['Files', formatCount(p.files)], ['Bytes', formatCount(p.bytes)], ['Rows', p.rows !== null ? formatCount(p.rows) : 'unknown'], ['With deletes', p.filesWithDeletes ? formatCount(p.filesWithDeletes) : undefined]]);
       return it;
     }

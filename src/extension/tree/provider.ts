@@ -43,6 +43,7 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
   private readonly groups = new Map<string, Node & { kind: 'group' }>();
   private readonly sections = new Map<string, Node>();
   private readonly histories = new Map<string, HistoryState>();
+  private readonly shown = new Map<string, { node: Node; count: number }>();
   private readonly expanded = new Set<string>();
   private loadQueue: Promise<unknown> = Promise.resolve();
   private readonly disposables: vscode.Disposable[] = [this.emitter];
@@ -51,7 +52,7 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     private readonly registry: Registry,
     private readonly log: Log,
     private readonly extensionUri: vscode.Uri,
-    private readonly pageSize: () => number,
+    private readonly pages: () => { historyPageSize: number; listPageSize: number },
   ) {
     this.disposables.push(
       registry.onDidChange((entry) => {
@@ -82,6 +83,27 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     if (p || node.kind !== 'table') return p;
     // a table revealed before its group was rendered: find the group it belongs to
     return this.roots().find((g) => g.kind === 'group' && g.entries.includes(node.entry));
+  }
+
+  /**
+   * The first items of a long list and a "Show more…" node: a commit adding 100k files must not
+   * send 100k tree items to the workbench. Counts are kept per list, so a refresh keeps them.
+   */
+  private paged<T>(parent: Node, key: string, items: readonly T[], noun: string, toNode: (item: T) => Node): Node[] {
+    const st = this.shown.get(key) ?? { node: parent, count: this.pages().listPageSize };
+    st.node = parent;
+    this.shown.set(key, st);
+    const nodes = items.slice(0, st.count).map(toNode);
+    if (items.length > st.count) nodes.push({ kind: 'more', key, remaining: items.length - st.count, noun });
+    return nodes;
+  }
+
+  /** "Show more…": the next page of a long list. */
+  showMore(key: string): void {
+    const st = this.shown.get(key);
+    if (!st) return;
+    st.count += this.pages().listPageSize;
+    this.emitter.fire(st.node);
   }
 
   private adopt<T extends Node>(parent: Node | undefined, nodes: T[]): T[] {
@@ -134,11 +156,14 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
         return this.adopt(node, await this.versionNodes(node.entry));
       case 'version':
         return this.adopt(node, await this.versionChildren(node.entry, node.info));
-      case 'changes':
-        return this.adopt(node, node.files.map((file) => ({ kind: 'file' as const, entry: node.entry, file, removed: node.which === 'removed' })));
+      case 'changes': {
+        const key = `changes:${node.entry.id}:${node.version.version}:${node.which}`;
+        return this.adopt(node, this.paged(node, key, node.files, 'file', (file) => ({ kind: 'file' as const, entry: node.entry, file, removed: node.which === 'removed' })));
+      }
       case 'partitions': {
         const snap = await node.entry.snapshot();
-        return this.adopt(node, summarizePartitions(snap).map((part) => ({ kind: 'partition' as const, entry: node.entry, part })));
+        const parts = summarizePartitions(snap);
+        return this.adopt(node, this.paged(node, `partitions:${node.entry.id}`, parts, 'partition', (part) => ({ kind: 'partition' as const, entry: node.entry, part })));
       }
       case 'schema': {
         const snap = await node.entry.snapshot();
@@ -217,7 +242,7 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     let st = this.histories.get(entry.id);
     if (!st) {
       const table = await entry.table();
-      const page = await table.history({ limit: this.pageSize() });
+      const page = await table.history({ limit: this.pages().historyPageSize });
       st = fromPage(page);
       this.histories.set(entry.id, st);
     }
@@ -233,7 +258,7 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     if (!st || st.next === undefined) return;
     st.loading ??= (async () => {
       const table = await entry.table();
-      const page = await table.history({ limit: this.pageSize(), before: st.next! });
+      const page = await table.history({ limit: this.pages().historyPageSize, before: st.next! });
       st.versions.push(...page.versions);
       st.next = page.next;
       st.total = page.total;

@@ -4,7 +4,7 @@
  * elapsed time, errors inline (DuckDB marks the position), per-table query history, export.
  */
 import './style.css';
-import { formatCount } from '../../core/format';
+import { countOf, formatCount } from '../../core/format';
 import { Cancel, Columns, Copy, DidChange, ExportResult, type Init, Ready, Rows, Run, type RunResult } from '../../protocol/sql';
 import { button, select } from '../shared/controls';
 import { errorBox, h, replace } from '../shared/dom';
@@ -110,7 +110,7 @@ function renderStatus(): void {
   if (running) parts.push(h('p', { class: 'result-info', attrs: { role: 'status' } }, 'Running…'));
   else if (result) {
     parts.push(h('p', { class: 'result-info', attrs: { role: 'status' } },
-      `${formatCount(result.rowCount)} row${result.rowCount === 1 ? '' : 's'}${result.truncated ? ` (first ${formatCount(init.maxRows)} shown; export writes all)` : ''} · ${result.columns.length} column${result.columns.length === 1 ? '' : 's'} · ${result.elapsedMs < 1000 ? `${result.elapsedMs} ms` : `${(result.elapsedMs / 1000).toFixed(2)} s`}`));
+      `${countOf(result.rowCount, 'row')}${result.truncated ? ` (first ${formatCount(init.maxRows)} shown; export writes all)` : ''} · ${countOf(result.columns.length, 'column')} · ${result.elapsedMs < 1000 ? `${result.elapsedMs} ms` : `${(result.elapsedMs / 1000).toFixed(2)} s`}`));
   }
   for (const n of result && !running ? result.notes : []) parts.push(h('p', { class: 'notice', attrs: { role: 'note' } }, n));
   if (error) parts.push(h('div', { class: 'error', attrs: { role: 'alert' } }, h('pre', { class: 'sql-error mono' }, error)));
