@@ -267,11 +267,13 @@ export class IcebergTable {
     const page = all.slice(start, end).reverse();
     checkAborted(opts.signal);
     // whether each listed snapshot's manifest list is still there tells which can be opened (expired ones)
-    const present = await Promise.all(page.map((s) => this.manifestListPresent(s, mapper, listing)));
-    const versions = page.map((s, i) => {
-      const v = versionInfo(md, s);
+    // the checks are file system calls: they run while the page's snapshots are parsed
+    const checks = Promise.all(page.map((s) => this.manifestListPresent(s, mapper, listing)));
+    checks.catch(() => undefined); // when parsing a snapshot throws first, the checks' failure is moot
+    const versions = page.map((s) => versionInfo(md, s));
+    const present = await checks;
+    versions.forEach((v, i) => {
       if (!present[i]) v.extra = { ...v.extra, manifestListMissing: true };
-      return v;
     });
     const out: HistoryPage = { versions, total: all.length };
     if (start > 0) out.next = all[start]!.snapshotId;
