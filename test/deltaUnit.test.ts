@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { commitPath, parseLogFileName } from '../src/core/delta/logPath';
 import { probeDeltaLog } from '../src/core/delta/logProbe';
+import { listDeltaLog } from '../src/core/delta/logSegment';
+import { checkpointMetadata } from '../src/core/delta/checkpoint';
 import { typePartitionValue } from '../src/core/delta/partitionValues';
 import { numRecordsOf, parseFileStats } from '../src/core/delta/stats';
 import { canonicalDeltaPath } from '../src/core/delta/paths';
@@ -168,6 +170,47 @@ describe('checkpoints', () => {
     const h = await t.history();
     assert.deepEqual(h.versions.map((v) => v.version), [5, 4, 3]);
     assert.equal(h.oldest, 3);
+  });
+});
+
+describe('metaData without a snapshot', () => {
+  const deltaTables = () => corpusIndex().filter((x) => x.format === 'delta');
+  test('a checkpoint\'s metaData read column-wise is the one its snapshot replays, on every corpus checkpoint', async () => {
+    let checked = 0;
+    for (const e of deltaTables()) {
+      const storage = new FsStorage(tableRoot(e));
+      const log = await listDeltaLog(storage).catch(() => undefined);
+      for (const cp of log?.checkpoints ?? []) {
+        const snap = await new DeltaTable(storage).snapshot({ version: cp.version }).catch(() => undefined);
+        if (!snap || snap.checkpoint?.version !== cp.version) continue;
+        const raw = await checkpointMetadata(storage, cp);
+        assert.ok(raw, `${e.name} @${cp.version}: no metaData`);
+        assert.deepEqual(parseDeltaSchema(String(raw.schemaString), cp.paths[0]!), snap.schema, `${e.name} @${cp.version}`);
+        checked++;
+      }
+    }
+    assert.ok(checked >= 20, `checked ${checked} checkpoints`);
+  });
+  test('changes() types partition values as the snapshot at that version does, on every corpus table', async () => {
+    let checked = 0;
+    for (const e of deltaTables()) {
+      const root = tableRoot(e);
+      const latest = await new DeltaTable(new FsStorage(root)).latestVersion().catch(() => undefined);
+      if (latest === undefined) continue;
+      for (let v = latest; v >= Math.max(0, latest - 2); v--) {
+        const snap = await new DeltaTable(new FsStorage(root)).snapshot({ version: v }).catch(() => undefined);
+        if (!snap || snap.partitionColumns.length === 0) continue;
+        const ch = await new DeltaTable(new FsStorage(root)).changes(v).catch(() => undefined); // a fresh reader: no cached metaData
+        if (!ch) continue;
+        const live = new Map(snap.files.map((f) => [f.path, f.partitionValues]));
+        for (const f of ch.added) {
+          if (!live.has(f.path)) continue;
+          assert.deepEqual(f.partitionValues, live.get(f.path), `${e.name} @${v} ${f.path}`);
+          checked++;
+        }
+      }
+    }
+    assert.ok(checked >= 50, `checked ${checked} files`);
   });
 });
 

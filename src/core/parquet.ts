@@ -42,6 +42,7 @@ export async function readParquetRows(
   path: string,
   columns?: string[],
   metadata?: FileMetaData,
+  rows?: { start: number; end: number },
 ): Promise<Record<string, unknown>[]> {
   const md = metadata ?? (await readParquetMetadata(file, path));
   checkChunkPaths(md, path);
@@ -49,7 +50,7 @@ export async function readParquetRows(
   const cols = columns?.filter((c) => present.has(c));
   if (cols && cols.length === 0) return new Array(Number(md.num_rows)).fill({});
   try {
-    return await parquetReadObjects({ file, metadata: md, columns: cols, compressors, rowFormat: 'object' });
+    return await parquetReadObjects({ file, metadata: md, columns: cols, compressors, rowFormat: 'object', ...(rows ? { rowStart: rows.start, rowEnd: rows.end } : {}) });
   } catch (err) {
     throw new LakeError('corrupt', `parquet: ${(err as Error).message}`, path, { cause: err });
   }

@@ -5,7 +5,7 @@
  * would, so replay treats a checkpoint as the oldest batch.
  */
 import { LakeError } from '../errors';
-import { bufferOf, readParquetRows } from '../parquet';
+import { bufferOf, rangedBuffer, readParquetMetadata, readParquetRows } from '../parquet';
 import { type Storage, baseName } from '../storage';
 import { isObj } from './actions';
 import { parseRawActions } from './commit';
@@ -108,6 +108,41 @@ export async function* checkpointBatches(storage: Storage, cp: CheckpointRef, op
       yield plain;
     }
   }
+}
+
+const METADATA_SLICE = 8192;
+
+/**
+ * The raw metaData action of a checkpoint, reading as little as the format allows: for Parquet,
+ * only the metaData column, and only in row groups whose statistics do not say it is all null
+ * (a million-file checkpoint keeps it in one row of its first row group). V2 checkpoints keep it
+ * in the top-level file, never in sidecars. Undefined when the checkpoint has none (corrupt).
+ */
+export async function checkpointMetadata(storage: Storage, cp: CheckpointRef): Promise<Record<string, unknown> | undefined> {
+  for (const path of cp.paths) {
+    if (path.endsWith('.json')) {
+      for (const raw of parseRawActions(await storage.read(path), path)) if (isObj(raw) && isObj(raw.metaData)) return raw.metaData;
+      continue;
+    }
+    const file = await rangedBuffer(storage, path);
+    const md = await readParquetMetadata(file, path);
+    let start = 0;
+    for (const rg of md.row_groups) {
+      const rows = Number(rg.num_rows);
+      const id = rg.columns.find((c) => c.meta_data?.path_in_schema.join('.') === 'metaData.id')?.meta_data;
+      const nulls = id?.statistics?.null_count;
+      // in slices: the row is usually near a row group's start, and objects for the rest are waste
+      for (let at = start; at < start + rows && (!id || nulls === undefined || Number(nulls) < rows); at += METADATA_SLICE) {
+        const found = await readParquetRows(file, path, ['metaData'], md, { start: at, end: Math.min(at + METADATA_SLICE, start + rows) });
+        for (const row of found) {
+          const m = row.metaData as Record<string, unknown> | null | undefined;
+          if (m && m.id !== null && m.id !== undefined) return normalizeParquetValue(m) as Record<string, unknown>;
+        }
+      }
+      start += rows;
+    }
+  }
+  return undefined;
 }
 
 /** All raw actions of a checkpoint at once (small checkpoints; tests). */
