@@ -81,6 +81,9 @@ describe('partitions and health', () => {
     assert.equal(parts.reduce((a, p) => a + p.bytes, 0), s.sizeBytes);
     assert.ok(parts.length > 1);
     assert.ok(parts.every((p, i) => i === 0 || parts[i - 1]!.bytes >= p.bytes));
+    // files whose values are equal but not the same object land in the same partition
+    const unshared = { ...s, files: s.files.map((f) => ({ ...f, partitionValues: { ...f.partitionValues } })) };
+    assert.deepEqual(summarizePartitions(unshared), parts);
   });
   test('many small files call for OPTIMIZE with the exact command', async () => {
     const s = await open('dask-deltatable/checkpoint').snapshot();

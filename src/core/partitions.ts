@@ -29,15 +29,22 @@ export function partitionValueText(v: PartitionValue): string {
 export function summarizePartitions(snap: Snapshot): PartitionSummary[] {
   const cols = snap.partitionColumns;
   const map = new Map<string, PartitionSummary>();
+  // readers share one values object per distinct partition, so a million files cost a million
+  // identity lookups, not a million key strings
+  const byObject = new Map<object, PartitionSummary>();
   for (const f of snap.files) {
-    const names = cols.length ? cols : Object.keys(f.partitionValues);
-    const key = names.map((c) => `${c}=${partitionValueText(f.partitionValues[c] ?? null)}`).join('/');
-    let p = map.get(key);
+    let p = byObject.get(f.partitionValues);
     if (!p) {
-      const values: Record<string, PartitionValue> = {};
-      for (const c of names) values[c] = f.partitionValues[c] ?? null;
-      p = { key, values, files: 0, bytes: 0, rows: 0, filesWithDeletes: 0 };
-      map.set(key, p);
+      const names = cols.length ? cols : Object.keys(f.partitionValues);
+      const key = names.map((c) => `${c}=${partitionValueText(f.partitionValues[c] ?? null)}`).join('/');
+      p = map.get(key);
+      if (!p) {
+        const values: Record<string, PartitionValue> = {};
+        for (const c of names) values[c] = f.partitionValues[c] ?? null;
+        p = { key, values, files: 0, bytes: 0, rows: 0, filesWithDeletes: 0 };
+        map.set(key, p);
+      }
+      byObject.set(f.partitionValues, p);
     }
     if (!isDataFile(f)) {
       p.filesWithDeletes++;
