@@ -47,15 +47,32 @@ export class Replay {
     for (const raw of actions) this.applyOne(raw, source);
   }
 
+  /**
+   * From here on the batches are the checkpoint's. Its actions are reconciled already and nothing
+   * older follows, so its file keys are checked against the commits' but not remembered (as
+   * delta-kernel-rs does): a million-file checkpoint costs no million-entry set.
+   */
+  startCheckpoint(): void {
+    this.inCheckpoint = true;
+  }
+
+  private inCheckpoint = false;
+
+  /** Whether a newer action decided this logical file already; remembers it for older batches. */
+  private seenBefore(key: string): boolean {
+    if (this.inCheckpoint) return this.seen.has(key);
+    const n = this.seen.size;
+    this.seen.add(key); // one hash lookup, not has() then add()
+    return this.seen.size === n;
+  }
+
   /** Applies one raw action (see `apply`). */
   applyOne(raw: unknown, source: string): void {
     if (!isObj(raw)) throw new LakeError('corrupt', 'delta: log line is not a JSON object', source);
     const add = raw.add;
     if (isObj(add)) {
       const path = this.keyPath(add.path, 'add', source);
-      const seen = this.seen.size;
-      this.seen.add(this.key(path, add.deletionVector, source));
-      if (this.seen.size === seen) return; // one hash lookup, not has() then add()
+      if (this.seenBefore(this.key(path, add.deletionVector, source))) return;
       const a = (raw as Record<symbol, unknown>)[NORMALIZED] === true ? (add as unknown as AddAction) : toAdd(add, source, this.share(add.partitionValues, 'add', source));
       this.addActions.push(a);
       this.addPaths.push(path);
@@ -65,9 +82,7 @@ export class Replay {
     const remove = raw.remove;
     if (isObj(remove)) {
       const path = this.keyPath(remove.path, 'remove', source);
-      const seen = this.seen.size;
-      this.seen.add(this.key(path, remove.deletionVector, source));
-      if (this.seen.size === seen) return;
+      if (this.seenBefore(this.key(path, remove.deletionVector, source))) return;
       const r = toRemove(remove, source);
       if (r.partitionValues) r.partitionValues = this.share(r.partitionValues, 'remove', source);
       this.removes.push({ remove: r, path, source });

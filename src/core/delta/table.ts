@@ -150,6 +150,7 @@ export class DeltaTable {
       checkAborted(signal);
       const cp = seg.checkpoint;
       cpInfo = { version: cp.version, variant: cp.variant, path: cp.paths[0]! };
+      replay.startCheckpoint();
       try {
         for await (const batch of checkpointBatches(this.storage, cp, this.opts, signal)) {
           for (let i = 0; i < batch.length; i++) {
