@@ -36,7 +36,7 @@ export async function openTable(storage: Storage, format?: TableFormat, opts?: T
     case 'delta':
       return new DeltaTable(storage, opts);
     case 'iceberg':
-      return new IcebergTable(storage);
+      return new IcebergTable(storage, opts);
     case 'hudi':
       return new HudiTable(storage);
     default:

@@ -9,6 +9,8 @@ import type { Storage } from '../storage';
 import { LocationMapper, isTablePath, pathSegments } from './location';
 import { type ManifestContents, readManifest, STATUS_ADDED, STATUS_DELETED } from './manifest';
 import { type ManifestFile, manifestsFromPaths, readManifestList } from './manifestList';
+import type { TableOptions } from '../options';
+import { type Yielder, yielderFor } from '../yielder';
 import { METADATA_DIR, type MetadataListing, findCurrentByHint, findCurrentMetadata } from './metadataFiles';
 import { type BoundPartitionField, bindSpec } from './partitionSpec';
 import { type ColumnRef, type IcebergSchema, columnIndexFor } from './schema';
@@ -36,7 +38,14 @@ export class IcebergTable {
   readonly format = 'iceberg' as const;
   private loading?: Promise<Loaded>;
 
-  constructor(readonly storage: Storage) {}
+  private readonly yielder: Yielder;
+
+  constructor(
+    readonly storage: Storage,
+    opts: TableOptions = {},
+  ) {
+    this.yielder = yielderFor(opts);
+  }
 
   /** Forgets the cached metadata so the next call sees new commits. */
   refresh(): void {
@@ -123,7 +132,9 @@ export class IcebergTable {
       let keyed = 0;
       const seen = new Set<string>();
       let duplicates = 0;
-      contents.forEach((c, i) => {
+      for (let i = 0; i < contents.length; i++) {
+        const c = contents[i]!;
+        if (this.yielder.due()) await this.yielder.pause(); // a million files: keep the host responsive
         keyed += c.withKeyMetadata;
         if (manifests[i]!.specId < 0 && c.specId !== null) manifests[i]!.specId = c.specId;
         const { files, statuses } = c;
@@ -142,7 +153,7 @@ export class IcebergTable {
           else seen.add(key);
           live.push(file);
         }
-      });
+      }
       if (keyed > 0) notes.push(`${keyed} file(s) carry key_metadata; if they are encrypted, reading their rows will fail`);
       if (duplicates > 0) notes.push(`${duplicates} live file path(s) appear more than once across the manifests (the spec calls scans of such tables undefined)`);
       const outside = live.filter((f) => !isTablePath(f.path)).length;
