@@ -328,9 +328,10 @@ describe('time travel and history', () => {
     assert.deepEqual(seen, [10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
     assert.equal(all.versions[0]!.operation, 'WRITE');
   });
-  test('history before the log is listed (probing for commits) pages exactly as the listing does, on every corpus table', async () => {
-    const pages = async (t: DeltaTable, warm: boolean) => {
+  test('history pages the same before the log is listed (probing), after listing, and after a snapshot load (entries tallied during replay), on every corpus table', async () => {
+    const pages = async (t: DeltaTable, warm: boolean | 'loaded') => {
       if (warm) await t.log().catch(() => undefined);
+      if (warm === 'loaded') await t.snapshot().catch(() => undefined);
       const out: unknown[] = [];
       let before: VersionId | undefined;
       for (;;) {
@@ -344,7 +345,9 @@ describe('time travel and history', () => {
     for (const e of corpusIndex().filter((x) => x.format === 'delta')) {
       const fresh = new DeltaTable(new FsStorage(tableRoot(e)));
       if (await probeDeltaLog(fresh.storage)) probed++;
-      assert.deepEqual(await pages(fresh, false), await pages(new DeltaTable(new FsStorage(tableRoot(e))), true), e.name);
+      const listed = await pages(new DeltaTable(new FsStorage(tableRoot(e))), true);
+      assert.deepEqual(await pages(fresh, false), listed, e.name);
+      assert.deepEqual(await pages(new DeltaTable(new FsStorage(tableRoot(e))), 'loaded'), listed, `${e.name} after a load`);
     }
     assert.ok(probed > 50, `probed ${probed} tables`);
   });

@@ -10,7 +10,7 @@ import { canonicalDeltaPath } from './paths';
 import { typePartitionValues } from './partitionValues';
 import { parseDeltaSchema, physicalToLogical } from './schema';
 import { numRecordsOf } from './stats';
-import { type Storage, readText } from '../storage';
+import { type Storage, baseName, readText } from '../storage';
 import { type Action, type MetadataAction, toMetadata } from './actions';
 import { checkpointBatches, checkpointMetadata } from './checkpoint';
 import { parseJsonActions } from './commit';
@@ -18,15 +18,18 @@ import { forEachJsonLineYielding } from '../ndjson';
 import type { TableOptions } from '../options';
 import { type Yielder, yielderFor } from '../yielder';
 import { hasReaderFeature } from './features';
-import { LOG_DIR, commitPath } from './logPath';
+import { LOG_DIR, commitPath, parseLogFileName } from './logPath';
 import { type DeltaLog, type LogSegment, earliestReconstructable, listDeltaLog, noReplayReason, segmentsFor } from './logSegment';
 import { type ProbedLog, probeDeltaLog } from './logProbe';
+import { CommitTally } from './commitSummary';
 import { Replay } from './replay';
 import { type DeltaSnapshot, buildSnapshot } from './snapshot';
 import { isoTime } from '../format';
 
 const HEAD_BYTES = 1 << 16;
 const PARALLEL_READS = 16;
+/** History entries kept from a load: the newest commits, a few pages' worth. */
+const KEPT_TALLIES = 2000;
 
 export interface CommitHead {
   version: number;
@@ -38,6 +41,8 @@ export class DeltaTable {
   readonly format = 'delta' as const;
   private logPromise?: Promise<DeltaLog>;
   private probePromise?: Promise<ProbedLog | undefined>;
+  /** History entries of commits a snapshot load replayed. */
+  private readonly tallies = new Map<number, CommitTally>();
   private metadataRanges: { from: number; to: number; md: { metaData: MetadataAction; path: string } }[] = [];
   private readonly heads = new Map<number, Promise<CommitHead>>();
   private schemaHistoryPromise?: Promise<SchemaVersion[]>;
@@ -67,6 +72,7 @@ export class DeltaTable {
     this.logPromise = undefined;
     this.probePromise = undefined;
     this.metadataRanges = [];
+    this.tallies.clear();
     this.schemaHistoryPromise = undefined;
     this.heads.clear();
   }
@@ -138,10 +144,14 @@ export class DeltaTable {
       for (let i = batch.length - 1; i >= 0; i--) {
         const path = batch[i]!.path;
         const newest = end === seg.commits.length && i === batch.length - 1;
+        const tally = new CommitTally();
         await forEachJsonLineYielding(bytes[i]!, path, 'delta', this.yielder, (raw) => {
           if (newest && newestCommitInfo === undefined) newestCommitInfo = commitInfoOf([raw]);
+          tally.raw(raw);
           replay.applyOne(raw, path);
         });
+        // the newest commits' history entries, for the page the tree asks for next
+        if (tally.exact && this.tallies.size < KEPT_TALLIES) this.tallies.set(batch[i]!.version, tally);
         bytes[i] = undefined;
       }
     }
@@ -174,6 +184,10 @@ export class DeltaTable {
       head = { version: seg.version, timestamp: await this.timestampFrom(ci, last.path), ...(ci ? { commitInfo: ci } : {}) };
     } else head = await this.commitHead(seg.version, log);
 
+    // the tree asks for versions' files next: they need the metaData this replay found
+    const md = replay.metadata;
+    const mdFile = md && parseLogFileName(baseName(md.source));
+    if (md && mdFile && (mdFile.kind === 'commit' || mdFile.kind === 'checkpoint')) this.metadataRanges.push({ from: mdFile.version, to: seg.version, md: { metaData: md.action, path: md.source } });
     const notes = [...log.notes];
     const snap = await buildSnapshot({
       version: seg.version,
@@ -366,43 +380,20 @@ export class DeltaTable {
   }
 
   private async pageInfos(page: { version: number; path: string }[], signal?: AbortSignal): Promise<VersionInfo[]> {
-    const entries = await this.readCommits(page, signal);
+    const unread = page.filter((c) => !this.tallies.has(c.version));
+    const entries = await this.readCommits(unread, signal);
+    const read = new Map<number, CommitTally>();
+    unread.forEach((c, i) => {
+      const t = new CommitTally();
+      for (const a of entries[i]!) t.parsed(a);
+      read.set(c.version, t);
+    });
     const versions: VersionInfo[] = [];
-    for (let i = 0; i < page.length; i++) versions.push(await this.summarize(page[i]!.version, entries[i]!, page[i]!.path));
+    for (const c of page) {
+      const t = this.tallies.get(c.version) ?? read.get(c.version)!;
+      versions.push(t.info(c.version, await this.timestampFrom(t.commitInfo, c.path)));
+    }
     return versions;
-  }
-
-  private async summarize(version: number, actions: Action[], path: string): Promise<VersionInfo> {
-    const ci = actions.find((a) => a.commitInfo)?.commitInfo ?? {};
-    const info: VersionInfo = {
-      version,
-      timestamp: await this.timestampFrom(actions.some((a) => a.commitInfo) ? ci : undefined, path),
-      operation: typeof ci.operation === 'string' ? ci.operation : null,
-      operationParameters: objectOf(ci.operationParameters),
-      operationMetrics: objectOf(ci.operationMetrics),
-      engineInfo: typeof ci.engineInfo === 'string' ? ci.engineInfo : typeof ci.clientVersion === 'string' ? ci.clientVersion : null,
-      addedFiles: 0,
-      removedFiles: 0,
-      addedBytes: 0,
-      removedBytes: 0,
-    };
-    for (const a of actions) {
-      if (a.add) {
-        info.addedFiles++;
-        info.addedBytes += a.add.size;
-      } else if (a.remove) {
-        info.removedFiles++;
-        info.removedBytes += a.remove.size ?? 0;
-      }
-    }
-    const extra: Record<string, unknown> = {};
-    for (const k of ['isolationLevel', 'isBlindAppend', 'userName', 'userId', 'readVersion', 'txnId', 'clusterId', 'inCommitTimestamp']) {
-      if (ci[k] !== undefined && ci[k] !== null) extra[k] = ci[k];
-    }
-    if (actions.some((a) => a.metaData)) extra.metadataChanged = true;
-    if (actions.some((a) => a.protocol)) extra.protocolChanged = true;
-    if (Object.keys(extra).length > 0) info.extra = extra;
-    return info;
   }
 
   /** Files added and removed by one commit, typed like a snapshot's files. */
@@ -560,6 +551,3 @@ function commitInfoOf(actions: unknown[]): Record<string, unknown> | undefined {
   return undefined;
 }
 
-function objectOf(v: unknown): Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-}
