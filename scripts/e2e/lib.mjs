@@ -289,10 +289,11 @@ export async function freePort(preferred) {
 }
 
 /**
- * Starts code-server on 127.0.0.1:port in its own process group and waits for /healthz.
+ * Starts code-server on 127.0.0.1:port in its own process group and waits for /healthz. Workspace
+ * trust is off unless `workspaceTrust` (then the profile's settings decide how folders open).
  * Returns { pid, port, baseUrl, folderUrl(folder), stop() }; stop() kills that group only.
  */
-export async function startCodeServer({ userDataDir, extensionsDir, home, port, logFile, folder, timeoutMs = 60_000 }) {
+export async function startCodeServer({ userDataDir, extensionsDir, home, port, logFile, folder, timeoutMs = 60_000, workspaceTrust = false }) {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const fd = fs.openSync(logFile, 'a');
   const args = [
@@ -301,7 +302,7 @@ export async function startCodeServer({ userDataDir, extensionsDir, home, port, 
     '--auth', 'none',
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--config', path.join(home, 'code-server-config.yaml'),
     ...(folder ? [folder] : []),

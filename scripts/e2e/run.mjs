@@ -7,7 +7,8 @@
 // 2. builds (esbuild), bundles test/e2e/**/*.e2e.ts into out/e2e/, packages the VSIX
 // 3. a fresh profile (user data, extensions, settings template) in a temp run folder under the
 //    cache, installs the VSIX into it
-// 4. starts ONE code-server on a free 127.0.0.1 port (own process group) for the whole run
+// 4. starts one code-server on a free 127.0.0.1 port (own process group) for the run's files, and
+//    a second one with workspace trust on for *.restricted.e2e.ts (folders open in Restricted Mode)
 // 5. runs every e2e file with node:test, one file at a time (--test-concurrency=1); each file
 //    opens its own Chromium page (fresh profile → fresh extension host) on its own workspace
 // 6. stops code-server by its PID, even on failure; removes the run folder after a green run
@@ -75,6 +76,43 @@ process.on('exit', () => { if (cs) killProcessGroupSync(cs.pid); });
 for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => { if (cs) killProcessGroupSync(cs.pid); process.exit(130); });
 
+/** One code-server (fresh profile with the VSIX installed) for a group of e2e files; returns the exit code of their tests. */
+async function runGroup(g, vsix) {
+  const dir = g.name === 'trusted' ? runDir : path.join(runDir, g.name);
+  const userDataDir = path.join(dir, 'user-data');
+  const extensionsDir = path.join(dir, 'extensions');
+  const home = path.join(dir, 'h');
+  await phase(`fresh profile + install VSIX (${g.name})`, async () => {
+    writeSettings(userDataDir, g.trust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' } : {});
+    fs.copyFileSync(path.join(userDataDir, 'User', 'settings.json'), path.join(dir, 'settings.template.json'));
+    installVsix(vsix, { userDataDir, extensionsDir, home });
+  });
+  cs = await phase(`start code-server (${g.name})`, async () =>
+    startCodeServer({ userDataDir, extensionsDir, home, port: await freePort(), logFile: path.join(dir, 'code-server.log'), workspaceTrust: g.trust }));
+  log(`code-server pid ${cs.pid} on ${cs.baseUrl} (${g.name}: ${g.files.join(', ')})`);
+  try {
+    const testFiles = g.files.map((f) => path.join(E2E_OUT, f.replace(/\.ts$/, '.js')));
+    return await phase(`e2e tests (${g.name})`, () => new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=300000', '--enable-source-maps', ...testFiles], {
+        cwd: REPO,
+        stdio: 'inherit',
+        env: {
+          ...process.env,
+          LAKELENS_REPO: REPO,
+          LAKELENS_E2E_BASE_URL: cs.baseUrl,
+          LAKELENS_E2E_RUN_DIR: dir,
+          LAKELENS_E2E_USER_DATA: userDataDir,
+          LAKELENS_E2E_SCREENSHOTS: SCREENSHOTS,
+        },
+      });
+      child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0)));
+    }));
+  } finally {
+    await phase(`stop code-server (${g.name})`, () => cs.stop());
+    cs = undefined;
+  }
+}
+
 try {
   const files = e2eFiles();
   log(`e2e files: ${files.join(', ')}; run folder ${runDir}`);
@@ -94,38 +132,20 @@ try {
   const vsix = process.env.LAKELENS_E2E_VSIX ? path.resolve(process.env.LAKELENS_E2E_VSIX) : path.join(runDir, 'lakelens.vsix');
   if (!process.env.LAKELENS_E2E_VSIX) await phase('package VSIX (vsce)', async () => packageVsix(vsix));
 
-  const userDataDir = path.join(runDir, 'user-data');
-  const extensionsDir = path.join(runDir, 'extensions');
-  const home = path.join(runDir, 'h');
-  await phase('fresh profile + install VSIX', async () => {
-    writeSettings(userDataDir);
-    fs.copyFileSync(path.join(userDataDir, 'User', 'settings.json'), path.join(runDir, 'settings.template.json'));
-    installVsix(vsix, { userDataDir, extensionsDir, home });
-  });
-
-  cs = await phase('start code-server', async () =>
-    startCodeServer({ userDataDir, extensionsDir, home, port: await freePort(), logFile: path.join(runDir, 'code-server.log') }));
-  log(`code-server pid ${cs.pid} on ${cs.baseUrl}`);
-
   // fresh screenshots per run, for the files of this run only (screenshots/<file stem>/)
   for (const f of files) fs.rmSync(path.join(SCREENSHOTS, stem(f)), { recursive: true, force: true });
 
-  const testFiles = files.map((f) => path.join(E2E_OUT, f.replace(/\.ts$/, '.js')));
-  const code = await phase('e2e tests', () => new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=300000', '--enable-source-maps', ...testFiles], {
-      cwd: REPO,
-      stdio: 'inherit',
-      env: {
-        ...process.env,
-        LAKELENS_REPO: REPO,
-        LAKELENS_E2E_BASE_URL: cs.baseUrl,
-        LAKELENS_E2E_RUN_DIR: runDir,
-        LAKELENS_E2E_USER_DATA: userDataDir,
-        LAKELENS_E2E_SCREENSHOTS: SCREENSHOTS,
-      },
-    });
-    child.on('exit', (c, s) => resolve(c ?? (s ? 1 : 0)));
-  }));
+  // *.restricted.e2e.ts run in a code-server of their own with workspace trust on and folders
+  // opening untrusted (Restricted Mode); the others with trust off, as users who trust their repo
+  const groups = [
+    { name: 'trusted', files: files.filter((f) => !f.includes('.restricted.')), trust: false },
+    { name: 'restricted', files: files.filter((f) => f.includes('.restricted.')), trust: true },
+  ].filter((g) => g.files.length > 0);
+  let code = 0;
+  for (const g of groups) {
+    const gc = await runGroup(g, vsix);
+    if (gc !== 0) code = gc;
+  }
   exitCode = code;
 } catch (err) {
   log(`e2e FAILED: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
