@@ -42,8 +42,9 @@ const git = (...args) => {
     return '?';
   }
 };
-// RESULTS.md itself is left out: an earlier run's unsaved results say nothing about the code measured
-const dirty = git('status', '--porcelain', '--', 'src', 'bench', ':!bench/RESULTS.md') !== '' ? ' (uncommitted changes)' : '';
+// RESULTS.md itself is left out: an earlier run's unsaved results say nothing about the code measured;
+// scripts/lib is in: the table generators write their Avro with it
+const dirty = git('status', '--porcelain', '--', 'src', 'bench', 'scripts/lib', ':!bench/RESULTS.md') !== '' ? ' (uncommitted changes)' : '';
 const cpus = os.cpus();
 const heading = `## ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} — ${git('rev-parse', '--short', 'HEAD')}${dirty}\n\n` +
   `Machine: ${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GB RAM, ${os.platform()} ${os.arch()}, Node ${process.version}; ` +

@@ -16,7 +16,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { type AvroSchema, OcfWriter, Sink, compileEncoder, deflateBlock } from './avroWriter';
+import { OcfWriter, Sink, compileEncoder, deflateBlock } from '../../scripts/lib/avroWriter';
+import { MANIFEST_FILE_SCHEMA, type PartitionAvroField, dataFileSchema, manifestEntrySchema } from '../../scripts/lib/icebergManifestSchemas';
 import { intIn, longId, rng, uuid } from './random';
 
 export const ICEBERG_LOCATION = 's3://lakelens-bench/warehouse/db/events';
@@ -64,103 +65,13 @@ const SPEC_FIELDS = [
   { name: 'user_id_bucket', transform: `bucket[${BUCKETS}]`, 'source-id': 3, 'field-id': 1001 },
 ];
 
-const intMap = (name: string, keyId: number, valueId: number, value: AvroSchema): AvroSchema => ({
-  type: 'array',
-  logicalType: 'map',
-  items: { type: 'record', name, fields: [{ name: 'key', type: 'int', 'field-id': keyId }, { name: 'value', type: value, 'field-id': valueId }] },
-});
-
-/** Java's v2 `data_file` record for this spec. */
-const DATA_FILE: AvroSchema = {
-  type: 'record',
-  name: 'r2',
-  fields: [
-    { name: 'content', type: 'int', doc: 'Contents of the file: 0=data, 1=position deletes, 2=equality deletes', 'field-id': 134 },
-    { name: 'file_path', type: 'string', doc: 'Location URI with FS scheme', 'field-id': 100 },
-    { name: 'file_format', type: 'string', doc: 'File format name: avro, orc, or parquet', 'field-id': 101 },
-    {
-      name: 'partition',
-      type: {
-        type: 'record',
-        name: 'r102',
-        fields: [
-          { name: 'event_ts_day', type: ['null', { type: 'int', logicalType: 'date' }], default: null, 'field-id': 1000 },
-          { name: 'user_id_bucket', type: ['null', 'int'], default: null, 'field-id': 1001 },
-        ],
-      },
-      doc: 'Partition data tuple, schema based on the partition spec',
-      'field-id': 102,
-    },
-    { name: 'record_count', type: 'long', doc: 'Number of records in the file', 'field-id': 103 },
-    { name: 'file_size_in_bytes', type: 'long', doc: 'Total file size in bytes', 'field-id': 104 },
-    { name: 'column_sizes', type: ['null', intMap('k117_v118', 117, 118, 'long')], default: null, 'field-id': 108 },
-    { name: 'value_counts', type: ['null', intMap('k119_v120', 119, 120, 'long')], default: null, 'field-id': 109 },
-    { name: 'null_value_counts', type: ['null', intMap('k121_v122', 121, 122, 'long')], default: null, 'field-id': 110 },
-    { name: 'nan_value_counts', type: ['null', intMap('k138_v139', 138, 139, 'long')], default: null, 'field-id': 137 },
-    { name: 'lower_bounds', type: ['null', intMap('k126_v127', 126, 127, 'bytes')], default: null, 'field-id': 125 },
-    { name: 'upper_bounds', type: ['null', intMap('k129_v130', 129, 130, 'bytes')], default: null, 'field-id': 128 },
-    { name: 'key_metadata', type: ['null', 'bytes'], default: null, 'field-id': 131 },
-    { name: 'split_offsets', type: ['null', { type: 'array', items: 'long', 'element-id': 133 }], default: null, 'field-id': 132 },
-    { name: 'equality_ids', type: ['null', { type: 'array', items: 'int', 'element-id': 136 }], default: null, 'field-id': 135 },
-    { name: 'sort_order_id', type: ['null', 'int'], default: null, 'field-id': 140 },
-  ],
-};
-
-const MANIFEST_ENTRY: AvroSchema = {
-  type: 'record',
-  name: 'manifest_entry',
-  fields: [
-    { name: 'status', type: 'int', 'field-id': 0 },
-    { name: 'snapshot_id', type: ['null', 'long'], default: null, 'field-id': 1 },
-    { name: 'sequence_number', type: ['null', 'long'], default: null, 'field-id': 3 },
-    { name: 'file_sequence_number', type: ['null', 'long'], default: null, 'field-id': 4 },
-    { name: 'data_file', type: DATA_FILE, 'field-id': 2 },
-  ],
-};
-
-const MANIFEST_FILE: AvroSchema = {
-  type: 'record',
-  name: 'manifest_file',
-  fields: [
-    { name: 'manifest_path', type: 'string', doc: 'Location URI with FS scheme', 'field-id': 500 },
-    { name: 'manifest_length', type: 'long', doc: 'Total file size in bytes', 'field-id': 501 },
-    { name: 'partition_spec_id', type: 'int', doc: 'Spec ID used to write', 'field-id': 502 },
-    { name: 'content', type: 'int', doc: 'Contents of the manifest: 0=data, 1=deletes', 'field-id': 517 },
-    { name: 'sequence_number', type: 'long', doc: 'Sequence number when the manifest was added', 'field-id': 515 },
-    { name: 'min_sequence_number', type: 'long', doc: 'Lowest sequence number in the manifest', 'field-id': 516 },
-    { name: 'added_snapshot_id', type: 'long', doc: 'Snapshot ID that added the manifest', 'field-id': 503 },
-    { name: 'added_files_count', type: 'int', doc: 'Added entry count', 'field-id': 504 },
-    { name: 'existing_files_count', type: 'int', doc: 'Existing entry count', 'field-id': 505 },
-    { name: 'deleted_files_count', type: 'int', doc: 'Deleted entry count', 'field-id': 506 },
-    { name: 'added_rows_count', type: 'long', doc: 'Added rows count', 'field-id': 512 },
-    { name: 'existing_rows_count', type: 'long', doc: 'Existing rows count', 'field-id': 513 },
-    { name: 'deleted_rows_count', type: 'long', doc: 'Deleted rows count', 'field-id': 514 },
-    {
-      name: 'partitions',
-      type: [
-        'null',
-        {
-          type: 'array',
-          items: {
-            type: 'record',
-            name: 'r508',
-            fields: [
-              { name: 'contains_null', type: 'boolean', doc: 'True if any file has a null partition value', 'field-id': 509 },
-              { name: 'contains_nan', type: ['null', 'boolean'], doc: 'True if any file has a nan partition value', default: null, 'field-id': 518 },
-              { name: 'lower_bound', type: ['null', 'bytes'], doc: 'Partition lower bound for all files', default: null, 'field-id': 510 },
-              { name: 'upper_bound', type: ['null', 'bytes'], doc: 'Partition upper bound for all files', default: null, 'field-id': 511 },
-            ],
-          },
-          'element-id': 508,
-        },
-      ],
-      doc: 'Summary for each partition',
-      default: null,
-      'field-id': 507,
-    },
-    { name: 'key_metadata', type: ['null', 'bytes'], doc: 'Encryption key metadata blob', default: null, 'field-id': 519 },
-  ],
-};
+/** The partition record of manifest entries: day(event_ts) is a date, bucket an int. */
+const PARTITION: PartitionAvroField[] = [
+  { name: 'event_ts_day', fieldId: 1000, type: { type: 'int', logicalType: 'date' } },
+  { name: 'user_id_bucket', fieldId: 1001, type: 'int' },
+];
+const DATA_FILE = dataFileSchema(PARTITION);
+const MANIFEST_ENTRY = manifestEntrySchema(PARTITION);
 
 const le32 = (n: number) => {
   const b = Buffer.alloc(4);
@@ -217,7 +128,7 @@ export function generateIcebergTable(dir: string, p: IcebergParams = ICEBERG_DEF
   fs.mkdirSync(meta, { recursive: true });
   const rel = (name: string) => `${ICEBERG_LOCATION}/metadata/${name}`;
   const encodeFile = compileEncoder(DATA_FILE);
-  const encodeListEntry = compileEncoder(MANIFEST_FILE);
+  const encodeListEntry = compileEncoder(MANIFEST_FILE_SCHEMA);
   const sink = new Sink();
   const syncMarker = () => Buffer.from(uuid(r).replace(/-/g, ''), 'hex');
   const ids = Array.from({ length: p.snapshots }, () => longId(r));
@@ -365,7 +276,7 @@ export function generateIcebergTable(dir: string, p: IcebergParams = ICEBERG_DEF
     // manifest list: this group's small manifests, then merged ones, newest first; full chunks
     // of merged entries are blocks compressed once and shared by every later list
     const listName = `snap-${ids[k]}-1-${uuid(r)}.avro`;
-    const w = new OcfWriter(MANIFEST_FILE, { 'snapshot-id': String(ids[k]), 'parent-snapshot-id': k === 0 ? 'null' : String(ids[k - 1]), 'sequence-number': String(k + 1), 'format-version': '2' }, 'deflate', syncMarker());
+    const w = new OcfWriter(MANIFEST_FILE_SCHEMA, { 'snapshot-id': String(ids[k]), 'parent-snapshot-id': k === 0 ? 'null' : String(ids[k - 1]), 'sequence-number': String(k + 1), 'format-version': '2' }, 'deflate', syncMarker());
     const head = [...smalls].reverse();
     for (let g = merged.length - 1; g >= chunks.length * LIST_CHUNK; g--) head.push(merged[g]!);
     if (head.length > 0) w.appendBlock(head.length, w.compress(Buffer.concat(head)));

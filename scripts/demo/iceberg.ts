@@ -1,11 +1,12 @@
 /**
  * Writes an Iceberg v2 table by hand: Parquet data/delete files with field ids (DuckDB), manifests
- * and manifest lists as Avro object container files (./avro.ts) with the spec's field ids, and
+ * and manifest lists as Avro object container files (scripts/lib) with the spec's field ids, and
  * metadata/vN.metadata.json + version-hint.text. Spec: https://iceberg.apache.org/spec/
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { encodeAvroFile, type AvroSchema } from './avro';
+import { encodeAvroFile } from '../lib/avroWriter';
+import { MANIFEST_FILE_SCHEMA, manifestEntrySchema } from '../lib/icebergManifestSchemas';
 import type { Duck, FileStats } from './duck';
 
 export type IcebergType = 'int' | 'long' | 'double' | 'string' | 'date' | 'timestamptz' | 'boolean';
@@ -108,93 +109,6 @@ function intBytes(n: number): Buffer {
   b.writeInt32LE(n);
   return b;
 }
-
-// ---------------------------------------------------------------- Avro schemas (spec, v2)
-
-const mapOf = (keyId: number, valueId: number, value: AvroSchema): AvroSchema => ({
-  type: 'array',
-  logicalType: 'map',
-  items: { type: 'record', name: `k${keyId}_v${valueId}`, fields: [{ name: 'key', type: 'int', 'field-id': keyId }, { name: 'value', type: value, 'field-id': valueId }] },
-});
-
-function manifestEntrySchema(spec: PartitionField[]): AvroSchema {
-  return {
-    type: 'record',
-    name: 'manifest_entry',
-    fields: [
-      { name: 'status', type: 'int', 'field-id': 0 },
-      { name: 'snapshot_id', type: ['null', 'long'], default: null, 'field-id': 1 },
-      { name: 'sequence_number', type: ['null', 'long'], default: null, 'field-id': 3 },
-      { name: 'file_sequence_number', type: ['null', 'long'], default: null, 'field-id': 4 },
-      {
-        name: 'data_file',
-        'field-id': 2,
-        type: {
-          type: 'record',
-          name: 'r2',
-          fields: [
-            { name: 'content', type: 'int', 'field-id': 134 },
-            { name: 'file_path', type: 'string', 'field-id': 100 },
-            { name: 'file_format', type: 'string', 'field-id': 101 },
-            { name: 'partition', 'field-id': 102, type: { type: 'record', name: 'r102', fields: spec.map((p) => ({ name: p.name, type: ['null', 'int'] as AvroSchema, default: null, 'field-id': p.fieldId })) } },
-            { name: 'record_count', type: 'long', 'field-id': 103 },
-            { name: 'file_size_in_bytes', type: 'long', 'field-id': 104 },
-            { name: 'column_sizes', type: ['null', mapOf(117, 118, 'long')], default: null, 'field-id': 108 },
-            { name: 'value_counts', type: ['null', mapOf(119, 120, 'long')], default: null, 'field-id': 109 },
-            { name: 'null_value_counts', type: ['null', mapOf(121, 122, 'long')], default: null, 'field-id': 110 },
-            { name: 'nan_value_counts', type: ['null', mapOf(138, 139, 'long')], default: null, 'field-id': 137 },
-            { name: 'lower_bounds', type: ['null', mapOf(126, 127, 'bytes')], default: null, 'field-id': 125 },
-            { name: 'upper_bounds', type: ['null', mapOf(129, 130, 'bytes')], default: null, 'field-id': 128 },
-            { name: 'key_metadata', type: ['null', 'bytes'], default: null, 'field-id': 131 },
-            { name: 'split_offsets', type: ['null', { type: 'array', items: 'long', 'element-id': 133 }], default: null, 'field-id': 132 },
-            { name: 'equality_ids', type: ['null', { type: 'array', items: 'int', 'element-id': 136 }], default: null, 'field-id': 135 },
-            { name: 'sort_order_id', type: ['null', 'int'], default: null, 'field-id': 140 },
-          ],
-        },
-      },
-    ],
-  };
-}
-
-const MANIFEST_FILE_SCHEMA: AvroSchema = {
-  type: 'record',
-  name: 'manifest_file',
-  fields: [
-    { name: 'manifest_path', type: 'string', 'field-id': 500 },
-    { name: 'manifest_length', type: 'long', 'field-id': 501 },
-    { name: 'partition_spec_id', type: 'int', 'field-id': 502 },
-    { name: 'content', type: 'int', 'field-id': 517 },
-    { name: 'sequence_number', type: 'long', 'field-id': 515 },
-    { name: 'min_sequence_number', type: 'long', 'field-id': 516 },
-    { name: 'added_snapshot_id', type: 'long', 'field-id': 503 },
-    { name: 'added_files_count', type: 'int', 'field-id': 504 },
-    { name: 'existing_files_count', type: 'int', 'field-id': 505 },
-    { name: 'deleted_files_count', type: 'int', 'field-id': 506 },
-    { name: 'added_rows_count', type: 'long', 'field-id': 512 },
-    { name: 'existing_rows_count', type: 'long', 'field-id': 513 },
-    { name: 'deleted_rows_count', type: 'long', 'field-id': 514 },
-    {
-      name: 'partitions',
-      type: ['null', {
-        type: 'array',
-        'element-id': 508,
-        items: {
-          type: 'record',
-          name: 'r508',
-          fields: [
-            { name: 'contains_null', type: 'boolean', 'field-id': 509 },
-            { name: 'contains_nan', type: ['null', 'boolean'], default: null, 'field-id': 518 },
-            { name: 'lower_bound', type: ['null', 'bytes'], default: null, 'field-id': 510 },
-            { name: 'upper_bound', type: ['null', 'bytes'], default: null, 'field-id': 511 },
-          ],
-        },
-      }],
-      default: null,
-      'field-id': 507,
-    },
-    { name: 'key_metadata', type: ['null', 'bytes'], default: null, 'field-id': 519 },
-  ],
-};
 
 // ---------------------------------------------------------------- JSON with int64
 
@@ -318,7 +232,9 @@ export class IcebergWriter {
         sort_order_id: content === 0 ? 0 : null,
       },
     }));
-    const buf = encodeAvroFile(manifestEntrySchema(this.spec), records, {
+    // the demo's transforms (month) give ints
+    const partition = this.spec.map((p) => ({ name: p.name, fieldId: p.fieldId, type: 'int' as const }));
+    const buf = encodeAvroFile(manifestEntrySchema(partition), records, {
       schema: JSON.stringify(schemaJson(this.schema)),
       'schema-id': String(this.schema.schemaId),
       'partition-spec': JSON.stringify(this.spec.map((p) => ({ name: p.name, transform: p.transform, 'source-id': p.sourceId, 'field-id': p.fieldId }))),

@@ -1,10 +1,11 @@
 /**
- * A fast Avro object container writer for generating large Iceberg metadata. The demo's encoder
- * (scripts/demo/avro.ts, whose schema type this reuses) goes through BigInt for every long and
- * writes one block: fine for a demo table, minutes for two million manifest entries. Here a schema
- * is compiled once into direct writer functions over one growing buffer, and records are cut into
- * blocks of ~64 KB like Java's DataFileWriter (sync interval 64,000 bytes), each deflated the way
+ * The Avro object container writer of the generators: Iceberg manifests and manifest lists for
+ * the bench's large tables (bench/generate) and the demo lakehouse (scripts/demo). A schema is
+ * compiled once into direct writer functions over one growing buffer, and longs stay off BigInt
+ * below 2^52: two million manifest entries take seconds, not minutes. Records are cut into blocks
+ * of ~64 KB like Java's DataFileWriter (sync interval 64,000 bytes), each deflated the way
  * Iceberg's default `write.avro.compression-codec=gzip` does (raw deflate).
+ * Avro spec: https://avro.apache.org/docs/1.11.1/specification/ (binary encoding, object container files).
  */
 import { randomBytes } from 'node:crypto';
 import { deflateRawSync } from 'node:zlib';
@@ -12,7 +13,7 @@ import { deflateRawSync } from 'node:zlib';
 type Primitive = 'null' | 'boolean' | 'int' | 'long' | 'float' | 'double' | 'bytes' | 'string';
 
 /**
- * The demo encoder's schema shape (scripts/demo/avro.ts) plus primitives written as objects, which
+ * Records, unions, arrays, maps, fixed, and primitives by name or written as objects, which
  * Iceberg uses for logical types (`{"type": "int", "logicalType": "date"}`).
  */
 export type AvroSchema =
@@ -250,4 +251,18 @@ export class OcfWriter {
     this.flush();
     return Buffer.concat(this.out);
   }
+}
+
+/**
+ * A whole file at once, uncompressed and in one block whatever its size, as the demo lakehouse
+ * writes its few small manifests. `meta` goes into the header next to avro.schema and avro.codec
+ * (Iceberg keeps schema, partition-spec etc. there).
+ */
+export function encodeAvroFile(schema: AvroSchema, records: unknown[], meta: Record<string, string> = {}): Buffer {
+  const w = new OcfWriter(schema, meta, 'null');
+  const encode = compileEncoder(schema);
+  const s = new Sink();
+  for (const r of records) encode(s, r);
+  if (records.length > 0) w.appendBlock(records.length, s.take());
+  return w.finish();
 }
