@@ -31,6 +31,7 @@ interface TreeCosts {
   changesNext: number;
   partitions: number;
   schema: number;
+  maxLagMs: number;
 }
 
 async function main(): Promise<void> {
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
     const slowest = Math.max(tree.history, tree.changes, tree.changesNext, tree.partitions, tree.schema);
     lines.push(`| ${label} | ${lag[0]!.files.toLocaleString('en-US')} | ${median(lag.map((l) => l.ms)).toFixed(0)} ms | ${worst.toFixed(0)} ms | ${tree.history.toFixed(1)} ms | ${tree.changes.toFixed(1)} ms (${tree.changesNext.toFixed(1)} ms) | ${tree.partitions.toFixed(1)} ms | ${tree.schema.toFixed(2)} ms |`);
     targets.push({ target: `event loop never blocked > 50 ms by parsing (${label})`, measured: `${worst.toFixed(0)} ms`, value: worst, limit: 50, unit: 'ms' });
+    targets.push({ target: `event loop never blocked > 50 ms while tree nodes expand (${label})`, measured: `${tree.maxLagMs.toFixed(0)} ms`, value: tree.maxLagMs, limit: 50, unit: 'ms' });
     targets.push({ target: `tree expansion of any node ≤ 100 ms after data is loaded (${label})`, measured: `${slowest.toFixed(1)} ms`, value: slowest, limit: 100, unit: 'ms' });
   }
   lines.push(

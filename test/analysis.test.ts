@@ -4,9 +4,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DeltaTable } from '../src/core/delta/table';
-import { analyzeHealth, parseIntervalHours, parseSize, sizeHistogram, smallFileThreshold } from '../src/core/health';
+import { analyzeHealth, medianOf, parseIntervalHours, parseSize, sizeHistogram, smallFileThreshold } from '../src/core/health';
 import { FsStorage } from '../src/core/node/fsStorage';
 import { summarizePartitions } from '../src/core/partitions';
+import { Yielder } from '../src/core/yielder';
 import { columnLineage, diffSchemas, isSafeWidening } from '../src/core/schemaDiff';
 import { corpusPath } from './helpers/corpus';
 
@@ -85,9 +86,38 @@ describe('partitions and health', () => {
     const unshared = { ...s, files: s.files.map((f) => ({ ...f, partitionValues: { ...f.partitionValues } })) };
     assert.deepEqual(summarizePartitions(unshared), parts);
   });
+  test('rows per file, partition skew and the yielding pass match a sort-based reference', async () => {
+    // four files with three distinct row counts: the even-count median averages two of them
+    const s = await open('delta-kernel-rs-golden/data-reader-timestamp_ntz/delta').snapshot();
+    const inp = { snapshot: s, smallFileThreshold: 32 << 20, now: 0, costPerGbMonth: 0.023, tablePath: 't' };
+    const r = await analyzeHealth(inp);
+    const rows = s.files.map((f) => f.numRecords).filter((n): n is number => n !== null).sort((a, b) => a - b);
+    assert.ok(rows.length > 2);
+    const mid = rows.length >> 1;
+    const med = rows.length % 2 ? rows[mid]! : (rows[mid - 1]! + rows[mid]!) / 2;
+    assert.deepEqual(r.rowsPerFile, { min: rows[0], median: med, max: rows.at(-1), mean: rows.reduce((a, b) => a + b, 0) / rows.length });
+    const parts = summarizePartitions(s).map((p) => p.bytes).sort((a, b) => a - b);
+    assert.equal(r.partitions.count, parts.length);
+    assert.equal(r.partitions.maxBytes, parts.at(-1));
+    // pausing every millisecond changes nothing in the report
+    assert.deepEqual(await analyzeHealth(inp, new Yielder(1)), r);
+  });
+  test('medianOf agrees with sorting: odd, even, duplicates, sorted, reversed', () => {
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const cases: number[][] = [[5], [2, 1], [3, 3, 3, 3], [1, 2, 3, 4, 5, 6], [9, 8, 7, 6, 5, 4, 3]];
+    for (let n = 1; n < 300; n += 7) cases.push(Array.from({ length: n }, () => Math.floor(rnd() * (n % 3 ? 1000 : 4))));
+    for (const c of cases) {
+      const sorted = [...c].sort((a, b) => a - b);
+      const m = sorted.length >> 1;
+      const want = sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
+      assert.equal(medianOf(Float64Array.from(c)), want, JSON.stringify(c));
+    }
+    assert.equal(medianOf(new Float64Array(0)), 0);
+  });
   test('many small files call for OPTIMIZE with the exact command', async () => {
     const s = await open('dask-deltatable/checkpoint').snapshot();
-    const r = analyzeHealth({ snapshot: s, smallFileThreshold: 32 << 20, now: Date.now(), costPerGbMonth: 0.023, tablePath: '/lake/t', log: { versions: 26, commitsSinceCheckpoint: 5, lastCheckpointVersion: 20 } });
+    const r = await analyzeHealth({ snapshot: s, smallFileThreshold: 32 << 20, now: Date.now(), costPerGbMonth: 0.023, tablePath: '/lake/t', log: { versions: 26, commitsSinceCheckpoint: 5, lastCheckpointVersion: 20 } });
     assert.equal(r.files, s.numFiles);
     assert.equal(r.smallFiles, s.numFiles);
     assert.equal(r.histogram.reduce((a, b) => a + b.files, 0), s.numFiles);
@@ -101,15 +131,15 @@ describe('partitions and health', () => {
     const s = await open('delta-rs/simple_table').snapshot();
     const withTs = s.tombstones.filter((t) => t.deletionTimestamp !== null);
     const latest = Math.max(...withTs.map((t) => t.deletionTimestamp!));
-    const before = analyzeHealth({ snapshot: s, smallFileThreshold: 1, now: latest, costPerGbMonth: 0.023, tablePath: 't' });
+    const before = await analyzeHealth({ snapshot: s, smallFileThreshold: 1, now: latest, costPerGbMonth: 0.023, tablePath: 't' });
     assert.equal(before.vacuum!.reclaimableFiles, 0);
-    const after = analyzeHealth({ snapshot: s, smallFileThreshold: 1, now: latest + 8 * 24 * 3600_000, costPerGbMonth: 0.023, tablePath: 't' });
+    const after = await analyzeHealth({ snapshot: s, smallFileThreshold: 1, now: latest + 8 * 24 * 3600_000, costPerGbMonth: 0.023, tablePath: 't' });
     assert.equal(after.vacuum!.reclaimableFiles, withTs.length);
     assert.ok(after.verdict.actions.some((a) => a.id === 'vacuum' && a.command === 'VACUUM delta.`t` RETAIN 168 HOURS'));
   });
   test('delta-rs tables get delta-rs commands first', async () => {
     const s = await open('delta-kernel-rs/app-txn-no-checkpoint').snapshot();
-    const r = analyzeHealth({ snapshot: s, smallFileThreshold: 1 << 30, now: 0, costPerGbMonth: 0.023, tablePath: '/x', engine: 'delta-rs.0.17.1', log: { versions: 60, commitsSinceCheckpoint: 59, lastCheckpointVersion: null } });
+    const r = await analyzeHealth({ snapshot: s, smallFileThreshold: 1 << 30, now: 0, costPerGbMonth: 0.023, tablePath: '/x', engine: 'delta-rs.0.17.1', log: { versions: 60, commitsSinceCheckpoint: 59, lastCheckpointVersion: null } });
     const cp = r.verdict.actions.find((a) => a.id === 'checkpoint')!;
     assert.equal(cp.command, "DeltaTable('/x').create_checkpoint()");
   });
@@ -126,5 +156,10 @@ describe('partitions and health', () => {
     assert.equal(h.reduce((a, b) => a + b.files, 0), 5);
     assert.ok(h.every((b) => b.hi === b.lo * 2));
     assert.ok(h.filter((b) => b.small).every((b) => b.hi <= 4096));
+    // every size lands in the bucket spanning it: powers of two, their neighbours, beyond 4 GiB
+    const sizes = [1, 3, 4, 1023, 1024, 1025, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 5 * 2 ** 32 + 7];
+    const hb = sizeHistogram(sizes, 4096);
+    for (const b of hb) assert.equal(b.files, sizes.filter((x) => b.lo <= x && x < b.hi).length, `${b.lo}..${b.hi}`);
+    assert.equal(hb.reduce((a, b) => a + b.files, 0), sizes.length);
   });
 });

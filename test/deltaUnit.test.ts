@@ -279,6 +279,33 @@ describe('negative tables (delta-negative)', () => {
 });
 
 describe('time travel and history', () => {
+  test('commitInfo after the file actions, behind a line naming the key in a string, dates the commit', async () => {
+    const rel = 'delta-rs/simple_table';
+    const mem = memCopy(corpusPath(`open/${rel}`));
+    const p = '_delta_log/00000000000000000001.json';
+    const lines = new TextDecoder().decode(mem.files.get(p)!.bytes).trim().split('\n');
+    const ci = lines.find((l) => l.startsWith('{"commitInfo"'))!;
+    const expected = (JSON.parse(ci) as { commitInfo: { timestamp: number } }).commitInfo.timestamp;
+    // an action from a future protocol (readers skip it) whose nested key is a real "commitInfo" token
+    const decoy = '{"futureAction":{"note":"\\"commitInfo\\"","commitInfo":{"timestamp":1}}}';
+    assert.ok(decoy.includes('"commitInfo":{'));
+    mem.put(p, [...lines.filter((l) => l !== ci), decoy, ci].join('\n'));
+    const fresh = new DeltaTable(mem);
+    const h = await fresh.history({ limit: 10 });
+    assert.equal(h.versions.find((v) => v.version === 1)?.timestamp, expected);
+    assert.equal((await fresh.commitHead(1)).timestamp, expected);
+    const ch = await new DeltaTable(mem).changes(1);
+    assert.equal(ch.timestamp, expected);
+    assert.equal(ch.removed.length, lines.filter((l) => l.startsWith('{"remove"')).length);
+  });
+  test('a corrupt line holding commitInfo is an error naming the file and line', async () => {
+    const mem = memCopy(corpusPath('open/delta-rs/simple_table'));
+    const p = '_delta_log/00000000000000000001.json';
+    const lines = new TextDecoder().decode(mem.files.get(p)!.bytes).trim().split('\n');
+    const ci = lines.find((l) => l.startsWith('{"commitInfo"'))!;
+    mem.put(p, [...lines.filter((l) => l !== ci), ci.slice(0, 40)].join('\n'));
+    await rejects(new DeltaTable(mem).commitHead(1), 'corrupt', new RegExp(`invalid JSON on line ${lines.length}`), /00000000000000000001\.json$/);
+  });
   test('by version: files added and removed per version follow the log', async () => {
     const t = open('dat/multi_partitioned/delta');
     const counts = [];

@@ -8,6 +8,7 @@
 import { FsStorage } from '../../src/core/node/fsStorage';
 import { openTable } from '../../src/core/table';
 import { QueryEngine } from '../../src/query/engine';
+import { lagMonitor } from '../lib/lag';
 
 (async () => {
   const t = performance.now();
@@ -15,17 +16,11 @@ import { QueryEngine } from '../../src/query/engine';
   const duckdbLoadMs = performance.now() - t;
   const engine = new QueryEngine();
   const storage = new FsStorage(process.argv[2]!);
-  let maxLag = 0;
-  let last = performance.now();
-  const timer = setInterval(() => {
-    const now = performance.now();
-    maxLag = Math.max(maxLag, now - last - 5);
-    last = now;
-  }, 5);
+  const lag = lagMonitor();
   const t0 = performance.now();
   const table = await openTable(storage, undefined, { yieldEveryMs: 15, parquetActions: engine.parquetActions(storage) });
   const s = await table.snapshot();
-  clearInterval(timer);
-  console.log(JSON.stringify({ files: s.numFiles, ms: performance.now() - t0, maxLagMs: maxLag, duckdbLoadMs }));
+  const maxLagMs = lag.stop();
+  console.log(JSON.stringify({ files: s.numFiles, ms: performance.now() - t0, maxLagMs, duckdbLoadMs }));
   await engine.dispose();
 })();

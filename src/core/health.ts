@@ -6,7 +6,8 @@
  */
 import { formatBytes } from './format';
 import type { Snapshot } from './model';
-import { isDataFile, summarizePartitions } from './partitions';
+import { PartitionTally, isDataFile } from './partitions';
+import { NEVER, type Yielder, eachYielding } from './yielder';
 
 export interface HealthInput {
   snapshot: Snapshot;
@@ -99,11 +100,12 @@ export function parseIntervalHours(s: string | undefined, dflt: number): number 
  * Log-spaced size buckets (powers of 2) covering every file and the threshold itself, so the
  * threshold can be marked; at least 8 buckets so one size does not fill the whole chart.
  */
-export function sizeHistogram(sizes: number[], threshold: number): Bucket[] {
+export function sizeHistogram(sizes: ArrayLike<number>, threshold: number): Bucket[] {
   if (sizes.length === 0) return [];
   let min = Infinity;
   let max = 0;
-  for (const s of sizes) {
+  for (let k = 0; k < sizes.length; k++) {
+    const s = sizes[k]!;
     if (s < min) min = s;
     if (s > max) max = s;
   }
@@ -116,13 +118,57 @@ export function sizeHistogram(sizes: number[], threshold: number): Bucket[] {
   while (Math.log2(top / lo) < 8 && lo > 1) lo /= 2;
   const buckets: Bucket[] = [];
   for (let b = lo; b < top; b *= 2) buckets.push({ lo: b, hi: b * 2, files: 0, bytes: 0, small: b * 2 <= threshold });
-  const first = buckets[0]!.lo;
-  for (const s of sizes) {
-    const i = Math.min(buckets.length - 1, Math.max(0, Math.floor(Math.log2(Math.max(1, s) / first))));
+  const firstExp = Math.log2(buckets[0]!.lo);
+  for (let k = 0; k < sizes.length; k++) {
+    const s = sizes[k]!;
+    // floor(log2(s)) by counting leading zeros below 4 GiB: Math.log2 per file was most of the
+    // cost on a million files
+    const e = s < 4294967296 ? 31 - Math.clz32(Math.max(1, s)) : Math.floor(Math.log2(s));
+    const i = Math.min(buckets.length - 1, Math.max(0, e - firstExp));
     buckets[i]!.files++;
     buckets[i]!.bytes += s;
   }
   return buckets;
+}
+
+/**
+ * Median of `values`, reordering them: quickselect (Hoare partition) puts the middle element in
+ * place with everything before it no greater, so an even count's lower middle is the largest
+ * before it. O(n), where sorting 1M row counts took ~200 ms.
+ */
+export function medianOf(values: Float64Array): number {
+  const n = values.length;
+  if (n === 0) return 0;
+  const m = n >> 1;
+  const hi = select(values, m);
+  if (n % 2) return hi;
+  let lo = -Infinity;
+  for (let i = 0; i < m; i++) if (values[i]! > lo) lo = values[i]!;
+  return (lo + hi) / 2;
+}
+
+/** The k-th smallest of `a` (0-based), partially ordering `a` around it. */
+function select(a: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else break;
+  }
+  return a[k]!;
 }
 
 function median(sorted: number[]): number {
@@ -131,20 +177,42 @@ function median(sorted: number[]): number {
   return sorted.length % 2 ? sorted[m]! : (sorted[m - 1]! + sorted[m]!) / 2;
 }
 
-export function analyzeHealth(inp: HealthInput): HealthReport {
+/**
+ * The health report of a table version. One pass over the files, pausing for the event loop when
+ * a yielder is given; medians by selection, not sorting (a 1M-file table took 300 ms in one block).
+ */
+export async function analyzeHealth(inp: HealthInput, y: Yielder = NEVER): Promise<HealthReport> {
   const snap = inp.snapshot;
-  const data = snap.files.filter(isDataFile);
   const threshold = smallFileThreshold(snap.properties, inp.smallFileThreshold);
-  const sizes = data.map((f) => f.size);
+  const sizes = new Float64Array(snap.files.length);
+  const rowCounts = new Float64Array(snap.files.length);
+  let data = 0;
+  let bytes = 0;
   let smallFiles = 0;
   let smallBytes = 0;
-  for (const s of sizes) if (s < threshold.bytes) (smallFiles++, (smallBytes += s));
-  const bytes = sizes.reduce((a, b) => a + b, 0);
+  let filesWithDv = 0;
+  let known = 0;
+  let rowsMin = Infinity;
+  let rowsMax = -Infinity;
+  let rowsSum = 0;
+  const tally = snap.partitionColumns.length ? new PartitionTally(snap.partitionColumns) : undefined;
+  await eachYielding(snap.files, y, (f) => {
+    tally?.add(f);
+    if (!isDataFile(f)) return;
+    sizes[data++] = f.size;
+    bytes += f.size;
+    if (f.size < threshold.bytes) (smallFiles++, (smallBytes += f.size));
+    if (f.deletionVector) filesWithDv++;
+    const n = f.numRecords;
+    if (n === null) return;
+    rowCounts[known++] = n;
+    rowsSum += n;
+    if (n < rowsMin) rowsMin = n;
+    if (n > rowsMax) rowsMax = n;
+  });
+  const rowsPerFile = known ? { min: rowsMin, median: medianOf(rowCounts.subarray(0, known)), max: rowsMax, mean: rowsSum / known } : null;
 
-  const rows = data.map((f) => f.numRecords).filter((n): n is number => n !== null).sort((a, b) => a - b);
-  const rowsPerFile = rows.length ? { min: rows[0]!, median: median(rows), max: rows.at(-1)!, mean: rows.reduce((a, b) => a + b, 0) / rows.length } : null;
-
-  const parts = snap.partitionColumns.length ? summarizePartitions(snap) : [];
+  const parts = tally?.summaries() ?? [];
   const partBytes = parts.map((p) => p.bytes).sort((a, b) => a - b);
   const med = median(partBytes);
   const partitions = {
@@ -155,25 +223,24 @@ export function analyzeHealth(inp: HealthInput): HealthReport {
     skew: parts.length >= 2 && med > 0 ? (partBytes.at(-1) ?? 0) / med : null,
   };
 
-  const filesWithDv = data.filter((f) => f.deletionVector).length;
-  const deleteFiles = snap.files.length - data.length;
+  const deleteFiles = snap.files.length - data;
   const deletedShare = snap.numDeletedRecords !== null && snap.numRecords ? snap.numDeletedRecords / snap.numRecords : null;
   const deletes = {
     filesWithDeletionVectors: filesWithDv,
     deletedRows: snap.numDeletedRecords,
     deletedShare,
     deleteFiles,
-    deleteFilesPerDataFile: data.length ? deleteFiles / data.length : null,
+    deleteFilesPerDataFile: data ? deleteFiles / data : null,
   };
 
   const report: HealthReport = {
-    files: data.length,
+    files: data,
     bytes,
     threshold,
     smallFiles,
     smallBytes,
-    smallShare: data.length ? smallFiles / data.length : 0,
-    histogram: sizeHistogram(sizes, threshold.bytes),
+    smallShare: data ? smallFiles / data : 0,
+    histogram: sizeHistogram(sizes.subarray(0, data), threshold.bytes),
     rowsPerFile,
     partitions,
     deletes,

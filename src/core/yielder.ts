@@ -35,3 +35,11 @@ export const NEVER = new Yielder(Infinity);
 export function yielderFor(opts?: TableOptions): Yielder {
   return opts?.yieldEveryMs !== undefined && Number.isFinite(opts.yieldEveryMs) ? new Yielder(Math.max(1, opts.yieldEveryMs)) : NEVER;
 }
+
+/** Calls `fn` on each item, pausing between items when the yielder says the event loop is due a turn. */
+export async function eachYielding<T>(items: readonly T[], y: Yielder, fn: (item: T) => void): Promise<void> {
+  for (let i = 0; i < items.length; i++) {
+    if ((i & 1023) === 0 && y.due()) await y.pause();
+    fn(items[i]!);
+  }
+}

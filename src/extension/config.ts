@@ -3,6 +3,12 @@
  */
 import * as vscode from 'vscode';
 
+/**
+ * Longest stretch of work (ms) before readers and analyses give the extension host's event loop a
+ * turn: long enough that pausing costs little, short enough that VS Code stays responsive.
+ */
+export const HOST_SLICE_MS = 15;
+
 export interface Settings {
   scanDepth: number;
   exclude: string[];

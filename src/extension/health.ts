@@ -6,7 +6,8 @@ import type { DeltaTable } from '../core/delta/table';
 import { countOf } from '../core/format';
 import { type HealthReport, analyzeHealth } from '../core/health';
 import type { Snapshot } from '../core/model';
-import { settings } from './config';
+import { Yielder } from '../core/yielder';
+import { HOST_SLICE_MS, settings } from './config';
 import type { TableEntry } from './registry';
 
 export async function healthReport(entry: TableEntry, snap: Snapshot, now = Date.now()): Promise<HealthReport> {
@@ -35,7 +36,8 @@ export async function healthReport(entry: TableEntry, snap: Snapshot, now = Date
     const s = snap as Snapshot & { pendingCompactions?: number };
     input.hudi = { pendingCompactions: s.pendingCompactions ?? 0, logFiles: snap.files.reduce((a, f) => a + (f.logFiles?.length ?? 0), 0) };
   }
-  return analyzeHealth(input);
+  // a million files are a few hundred ms of work: the host keeps answering meanwhile
+  return analyzeHealth(input, new Yielder(HOST_SLICE_MS));
 }
 
 export async function healthSummary(entry: TableEntry, snap: Snapshot): Promise<{ text: string; level: HealthReport['verdict']['level'] }> {

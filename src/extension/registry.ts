@@ -14,7 +14,7 @@ import type { LakeTable } from '../core/table';
 import { readers } from './lazy';
 import { queryEngine } from './engine';
 import type { ParquetActionSource } from '../core/options';
-import { filesExclude, settings } from './config';
+import { HOST_SLICE_MS, filesExclude, settings } from './config';
 import type { Log } from './log';
 
 const GENERIC_NAMES = new Set(['delta', 'table', 'data', 'iceberg', 'hudi', 'tbl']);
@@ -62,7 +62,7 @@ export class TableEntry {
     const parquetActions: ParquetActionSource = async function* (path, signal) {
       yield* (await queryEngine()).parquetActions(storage)(path, signal);
     };
-    this.tableP ??= readers().openTable(storage, this.format, { yieldEveryMs: 15, parquetActions }).catch((err) => {
+    this.tableP ??= readers().openTable(storage, this.format, { yieldEveryMs: HOST_SLICE_MS, parquetActions }).catch((err) => {
       this.tableP = undefined;
       throw err;
     });

@@ -335,7 +335,7 @@ async function runSteps(c: FuzzCase, outcomes: string[]): Promise<unknown> {
       if (!snap) return;
       // what the tree and the health view compute from a snapshot
       summarizePartitions(snap);
-      analyzeHealth({ snapshot: snap, smallFileThreshold: 32 << 20, now: Date.now(), costPerGbMonth: 0.023, tablePath: '/t', engine: null });
+      await analyzeHealth({ snapshot: snap, smallFileThreshold: 32 << 20, now: Date.now(), costPerGbMonth: 0.023, tablePath: '/t', engine: null });
     }, snap ? 'views' : undefined),
     await step(async () => {
       // the footer inspector, on whichever Parquet metadata file the case damaged

@@ -13,7 +13,7 @@ import { numRecordsOf } from './stats';
 import { type Storage, baseName, readText } from '../storage';
 import { type Action, type MetadataAction, toMetadata } from './actions';
 import { checkpointBatches, checkpointMetadata } from './checkpoint';
-import { parseJsonActions } from './commit';
+import { findCommitInfo, parseJsonActions, parseJsonActionsYielding } from './commit';
 import { forEachJsonLineYielding } from '../ndjson';
 import type { TableOptions } from '../options';
 import { type Yielder, yielderFor } from '../yielder';
@@ -290,7 +290,7 @@ export class DeltaTable {
         // fall through to a full read, which reports the error with its line number
       }
     }
-    if (!ci) ci = parseJsonActions(await this.storage.read(path), path).find((a) => a.commitInfo)?.commitInfo;
+    if (!ci) ci = findCommitInfo(await this.storage.read(path), path);
     return { version, timestamp: await this.timestampFrom(ci, path), ...(ci ? { commitInfo: ci } : {}) };
   }
 
@@ -410,7 +410,9 @@ export class DeltaTable {
     const source = commitPath(v);
     const added: DataFile[] = [];
     const removed: Tombstone[] = [];
-    for (const a of actions) {
+    for (let i = 0; i < actions.length; i++) {
+      if ((i & 1023) === 0 && this.yielder.due()) await this.yielder.pause();
+      const a = actions[i]!;
       if (a.add) {
         added.push({
           path: canonicalDeltaPath(a.add.path, root),
@@ -433,8 +435,9 @@ export class DeltaTable {
         removed.push(t);
       }
     }
-    const head = await this.commitHead(v);
-    return { version: v, timestamp: head.timestamp, added, removed, metadataChanged: !!own, protocolChanged: actions.some((a) => a.protocol) };
+    // the commit is parsed already: its commitInfo dates it (commitHead would read it again)
+    const timestamp = await this.timestampFrom(actions.find((a) => a.commitInfo)?.commitInfo, source);
+    return { version: v, timestamp, added, removed, metadataChanged: !!own, protocolChanged: actions.some((a) => a.protocol) };
   }
 
   /**
@@ -531,7 +534,7 @@ export class DeltaTable {
     const log = await this.log();
     const path = log.commitPaths.get(version);
     if (!path) throw new LakeError('unknown-version', `delta: no commit file for version ${version}`, LOG_DIR);
-    return parseJsonActions(await this.storage.read(path), path);
+    return parseJsonActionsYielding(await this.storage.read(path), path, this.yielder);
   }
 }
 

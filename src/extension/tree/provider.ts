@@ -5,7 +5,9 @@
  */
 import * as vscode from 'vscode';
 import type { HistoryPage, VersionId, VersionInfo } from '../../core/model';
-import { summarizePartitions } from '../../core/partitions';
+import { summarizePartitionsYielding } from '../../core/partitions';
+import { Yielder } from '../../core/yielder';
+import { HOST_SLICE_MS } from '../config';
 import type { Log } from '../log';
 import type { Registry, TableEntry } from '../registry';
 import { type Node, nestedFields, treeItem } from './nodes';
@@ -162,7 +164,7 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
       }
       case 'partitions': {
         const snap = await node.entry.snapshot();
-        const parts = summarizePartitions(snap);
+        const parts = await summarizePartitionsYielding(snap, new Yielder(HOST_SLICE_MS));
         return this.adopt(node, this.paged(node, `partitions:${node.entry.id}`, parts, 'partition', (part) => ({ kind: 'partition' as const, entry: node.entry, part })));
       }
       case 'schema': {
