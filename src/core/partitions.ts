@@ -49,8 +49,12 @@ export class PartitionTally {
 
   constructor(private readonly cols: string[]) {}
 
+  // the previous file's values object and partition: readers list a partition's files together
+  private lastValues: object | undefined;
+  private last: PartitionSummary | undefined;
+
   add(f: DataFile): void {
-    let p = this.byObject.get(f.partitionValues);
+    let p = f.partitionValues === this.lastValues ? this.last : this.byObject.get(f.partitionValues);
     if (!p) {
       const names = this.cols.length ? this.cols : Object.keys(f.partitionValues);
       const key = names.map((c) => `${c}=${partitionValueText(f.partitionValues[c] ?? null)}`).join('/');
@@ -63,6 +67,8 @@ export class PartitionTally {
       }
       this.byObject.set(f.partitionValues, p);
     }
+    this.lastValues = f.partitionValues;
+    this.last = p;
     if (!isDataFile(f)) {
       p.filesWithDeletes++;
       return;
