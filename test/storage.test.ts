@@ -66,4 +66,15 @@ describe('FsStorage', () => {
     await assert.rejects(st.someEntry('dir-link', () => true), (e: LakeError) => e.kind === 'out-of-root');
     await assert.rejects(st.someEntry('../outside', () => true), (e: LakeError) => e.kind === 'out-of-root');
   });
+
+  test('streamed listings equal whole ones: files, folders, a 3,000-entry folder, missing and escaping folders', async () => {
+    const many = path.join(root, 'many');
+    fs.mkdirSync(many, { recursive: true });
+    for (let i = 0; i < 3000; i++) fs.writeFileSync(path.join(many, `${String(i).padStart(20, '0')}.json`), '');
+    const streamed = new FsStorage(root, { streamListings: true });
+    const sorted = (xs: { name: string }[]) => [...xs].sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const dir of ['', 'data', 'many', 'nope', 'data/ok.txt']) assert.deepEqual(sorted(await streamed.list(dir)), sorted(await st.list(dir)), dir);
+    assert.equal((await streamed.list('many')).length, 3000);
+    await assert.rejects(streamed.list('dir-link'), (e: LakeError) => e.kind === 'out-of-root');
+  });
 });

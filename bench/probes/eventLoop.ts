@@ -15,7 +15,7 @@ import { lagMonitor } from '../lib/lag';
   await import('@duckdb/node-api');
   const duckdbLoadMs = performance.now() - t;
   const engine = new QueryEngine();
-  const storage = new FsStorage(process.argv[2]!);
+  const storage = new FsStorage(process.argv[2]!, { streamListings: true }); // as the extension lists
   const lag = lagMonitor();
   const t0 = performance.now();
   const table = await openTable(storage, undefined, { yieldEveryMs: 15, parquetActions: engine.parquetActions(storage) });

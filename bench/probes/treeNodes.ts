@@ -21,7 +21,7 @@ const timed = async (fn: () => unknown): Promise<number> => {
 
 (async () => {
   const engine = new QueryEngine();
-  const storage = new FsStorage(process.argv[2]!);
+  const storage = new FsStorage(process.argv[2]!, { streamListings: true }); // as the extension lists
   const table = await openTable(storage, undefined, { yieldEveryMs: 15, parquetActions: engine.parquetActions(storage) });
   const snap = await table.snapshot();
   const lag = lagMonitor();

@@ -57,7 +57,7 @@ export class TableEntry {
 
   table(): Promise<LakeTable> {
     // the host must stay responsive: readers pause for the event loop every 15 ms of parsing
-    const storage = new FsStorage(this.root.fsPath);
+    const storage = new FsStorage(this.root.fsPath, { streamListings: true });
     // big checkpoints are read by the DuckDB engine, loaded only when one is met
     const parquetActions: ParquetActionSource = async function* (path, signal) {
       yield* (await queryEngine()).parquetActions(storage)(path, signal);

@@ -23,6 +23,11 @@ interface PartitionNode {
   map?: Record<string, string | null>;
 }
 
+/** Key of a logical file: its canonical path, with the deletion vector's unique id when it has one. */
+export function logicalFileKey(path: string, dvUniqueId: string | undefined): string {
+  return dvUniqueId ? `${path}\0${dvUniqueId}` : path;
+}
+
 export class Replay {
   private readonly seen = new Set<string>();
   private readonly partitionRoot: PartitionNode = { next: new Map() };
@@ -102,8 +107,12 @@ export class Replay {
   /** Logical-file key: the path alone without a DV (no string built), else path + DV id. */
   private key(path: string, rawDv: unknown, source: string): string {
     if (rawDv === undefined || rawDv === null) return path;
-    const id = dvUniqueId(dv(rawDv, source));
-    return id === '' ? path : `${path}\0${id}`;
+    return logicalFileKey(path, dvUniqueId(dv(rawDv, source)));
+  }
+
+  /** Whether the commits applied so far decided the logical file with this key (see `logicalFileKey`). */
+  decided(key: string): boolean {
+    return this.seen.has(key);
   }
 
   /**
@@ -131,10 +140,5 @@ export class Replay {
   private keyPath(p: unknown, kind: string, source: string): string {
     if (typeof p !== 'string') throw new LakeError('corrupt', `delta: ${kind}.path is missing or not a string`, source);
     return canonicalDeltaPath(p, this.rootAbs);
-  }
-
-  /** Live domain metadata (tombstoned domains dropped). */
-  liveDomains(): DomainMetadataAction[] {
-    return [...this.domains.values()].filter((d) => !d.removed);
   }
 }

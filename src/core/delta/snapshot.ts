@@ -9,7 +9,7 @@ import { toModelDv } from './deletionVector';
 import { checkReaderProtocol } from './features';
 import { LOG_DIR } from './logPath';
 import { typePartitionValues } from './partitionValues';
-import type { Replay } from './replay';
+import { type Replay, logicalFileKey } from './replay';
 import { type ColumnMappingMode, columnMappingMode, parseDeltaSchema, physicalToLogical } from './schema';
 import { numRecordsOf } from './stats';
 import { isInRoot } from '../storage';
@@ -32,6 +32,8 @@ export interface DeltaSnapshot extends Snapshot {
   crc?: { numFiles: number; tableSizeBytes: number };
   /** The commitInfo of this version (absent when only a checkpoint remains). */
   commitInfo?: Record<string, unknown>;
+  /** The version of the snapshot this one extended with the commits since (see DeltaTable). */
+  extendedFrom?: number;
 }
 
 export interface BuildInput {
@@ -44,6 +46,11 @@ export interface BuildInput {
   notes: string[];
   /** Pauses the build of a large file list for the event loop. */
   yielder?: Yielder;
+  /**
+   * An older snapshot of the same log that `replay` (its newer commits only) extends: its files,
+   * tombstones, app transactions and domains stand unless a newer action decided them.
+   */
+  base?: DeltaSnapshot;
 }
 
 export async function buildSnapshot(inp: BuildInput): Promise<DeltaSnapshot> {
@@ -102,13 +109,26 @@ export async function buildSnapshot(inp: BuildInput): Promise<DeltaSnapshot> {
     if (add.tags) f.tags = add.tags;
     if (add.baseRowId !== undefined) f.baseRowId = add.baseRowId;
     if (add.defaultRowCommitVersion !== undefined) f.defaultRowCommitVersion = add.defaultRowCommitVersion as Int64;
-    if (MAYBE_OUTSIDE.test(path) && !isInRoot(path)) outside.push(path);
-    if (f.deletionVector?.path !== undefined && !isInRoot(f.deletionVector.path)) outside.push(f.deletionVector.path);
     files[i] = f;
-    sizeBytes += add.size;
-    if (n === null) numRecords = null;
-    else if (numRecords !== null) numRecords += n;
-    if (add.deletionVector) numDeleted += add.deletionVector.cardinality;
+  }
+  // the base's files a newer commit did not decide, after the newer commits' own (replay order)
+  const base = inp.base;
+  if (base) {
+    for (let i = 0; i < base.files.length; i++) {
+      if ((i & 1023) === 0 && y.due()) await y.pause();
+      const f = base.files[i]!;
+      if (!replay.decided(logicalFileKey(f.path, f.deletionVector?.uniqueId))) files.push(f);
+    }
+  }
+  for (let i = 0; i < files.length; i++) {
+    if ((i & 4095) === 0 && y.due()) await y.pause();
+    const f = files[i]!;
+    if (MAYBE_OUTSIDE.test(f.path) && !isInRoot(f.path)) outside.push(f.path);
+    if (f.deletionVector?.path !== undefined && !isInRoot(f.deletionVector.path)) outside.push(f.deletionVector.path);
+    sizeBytes += f.size;
+    if (f.numRecords === null) numRecords = null;
+    else if (numRecords !== null) numRecords += f.numRecords;
+    if (f.deletionVector) numDeleted += f.deletionVector.cardinality;
   }
   if (!Number.isSafeInteger(sizeBytes)) throw new LakeError('too-large', 'delta: total table size exceeds 2^53 bytes', LOG_DIR);
   if (outside.length > 0) {
@@ -126,6 +146,14 @@ export async function buildSnapshot(inp: BuildInput): Promise<DeltaSnapshot> {
     if (remove.deletionVector) t.deletionVector = toModelDv(remove.deletionVector, rootAbs, source);
     return t;
   });
+  const txns = new Map(replay.txns);
+  const domains = new Map(replay.domains);
+  if (base) {
+    for (const t of base.tombstones) if (!replay.decided(logicalFileKey(t.path, t.deletionVector?.uniqueId))) tombstones.push(t);
+    for (const t of base.appTransactions) if (!txns.has(t.appId)) txns.set(t.appId, t);
+    // the base lists live domains only: one removed before it stays absent, as in a full replay
+    for (const d of base.domainMetadata) if (!domains.has(d.domain)) domains.set(d.domain, d);
+  }
 
   const { schemaString: _omit, ...metadata } = md;
   const snap: DeltaSnapshot = {
@@ -145,8 +173,8 @@ export async function buildSnapshot(inp: BuildInput): Promise<DeltaSnapshot> {
     protocol: replay.protocol.action,
     metadata,
     columnMapping: columnMappingMode(md.configuration),
-    appTransactions: [...replay.txns.values()],
-    domainMetadata: replay.liveDomains(),
+    appTransactions: [...txns.values()],
+    domainMetadata: [...domains.values()].filter((d) => !d.removed),
   };
   if (md.name !== undefined) snap.name = md.name;
   if (md.description !== undefined) snap.description = md.description;

@@ -46,6 +46,13 @@ export class DeltaTable {
   private metadataRanges: { from: number; to: number; md: { metaData: MetadataAction; path: string } }[] = [];
   private readonly heads = new Map<number, Promise<CommitHead>>();
   private schemaHistoryPromise?: Promise<SchemaVersion[]>;
+  /** The latest snapshot loaded, kept across `refresh()` so new commits extend it (`extendLatest`). */
+  private latest?: {
+    snap: DeltaSnapshot;
+    protocol: NonNullable<Replay['protocol']>;
+    metadata: NonNullable<Replay['metadata']>;
+    mark: { path: string; size: number; mtime: number };
+  };
 
   private readonly yielder: Yielder;
 
@@ -60,7 +67,7 @@ export class DeltaTable {
 
   /** The listed log (cached). */
   log(): Promise<DeltaLog> {
-    this.logPromise ??= listDeltaLog(this.storage).catch((err) => {
+    this.logPromise ??= listDeltaLog(this.storage, this.yielder).catch((err) => {
       this.logPromise = undefined;
       throw err;
     });
@@ -100,6 +107,10 @@ export class DeltaTable {
   async snapshot(sel: VersionSelector = {}, signal?: AbortSignal): Promise<DeltaSnapshot> {
     const log = await this.log();
     const version = await this.resolveVersion(sel);
+    if (version === log.latest) {
+      const extended = await this.extendLatest(log, signal);
+      if (extended) return extended;
+    }
     const segments = segmentsFor(log, version);
     const skipped: string[] = [];
     let firstCheckpointError: unknown;
@@ -134,27 +145,7 @@ export class DeltaTable {
 
   private async load(seg: LogSegment, log: DeltaLog, signal?: AbortSignal): Promise<DeltaSnapshot> {
     const replay = new Replay(this.rootAbs);
-    // newest first, a batch of reads at a time, parsed and applied one commit at a time: a parsed
-    // commit is dropped once applied, so memory holds the live files, not the whole log
-    let newestCommitInfo: Record<string, unknown> | undefined;
-    for (let end = seg.commits.length; end > 0; end -= PARALLEL_READS) {
-      checkAborted(signal);
-      const batch = seg.commits.slice(Math.max(0, end - PARALLEL_READS), end);
-      const bytes: (Uint8Array | undefined)[] = await Promise.all(batch.map((c) => this.storage.read(c.path)));
-      for (let i = batch.length - 1; i >= 0; i--) {
-        const path = batch[i]!.path;
-        const newest = end === seg.commits.length && i === batch.length - 1;
-        const tally = new CommitTally();
-        await forEachJsonLineYielding(bytes[i]!, path, 'delta', this.yielder, (raw) => {
-          if (newest && newestCommitInfo === undefined) newestCommitInfo = commitInfoOf([raw]);
-          tally.raw(raw);
-          replay.applyOne(raw, path);
-        });
-        // the newest commits' history entries, for the page the tree asks for next
-        if (tally.exact && this.tallies.size < KEPT_TALLIES) this.tallies.set(batch[i]!.version, tally);
-        bytes[i] = undefined;
-      }
-    }
+    const newestCommitInfo = await this.replayCommits(replay, seg.commits, signal);
     let cpInfo: { version: number; variant: string; path: string } | undefined;
     if (seg.checkpoint) {
       checkAborted(signal);
@@ -178,26 +169,70 @@ export class DeltaTable {
       }
     }
     const last = seg.commits.at(-1);
-    let head: CommitHead;
-    if (last && last.version === seg.version) {
-      const ci = newestCommitInfo;
-      head = { version: seg.version, timestamp: await this.timestampFrom(ci, last.path), ...(ci ? { commitInfo: ci } : {}) };
-    } else head = await this.commitHead(seg.version, log);
+    const head = last && last.version === seg.version ? undefined : await this.commitHead(seg.version, log);
+    const snap = await this.finish(replay, seg.version, log, newestCommitInfo, head, cpInfo);
+    if (seg.version === log.latest) await this.remember(snap, replay, log);
+    return snap;
+  }
 
+  /**
+   * Applies commits newest first, a batch of reads at a time, parsed and applied one commit at a
+   * time: a parsed commit is dropped once applied, so memory holds the live files, not the whole
+   * log. Returns the newest commit's commitInfo.
+   */
+  private async replayCommits(replay: Replay, commits: { version: number; path: string }[], signal?: AbortSignal): Promise<Record<string, unknown> | undefined> {
+    let newestCommitInfo: Record<string, unknown> | undefined;
+    for (let end = commits.length; end > 0; end -= PARALLEL_READS) {
+      checkAborted(signal);
+      const batch = commits.slice(Math.max(0, end - PARALLEL_READS), end);
+      const bytes: (Uint8Array | undefined)[] = await Promise.all(batch.map((c) => this.storage.read(c.path)));
+      for (let i = batch.length - 1; i >= 0; i--) {
+        const path = batch[i]!.path;
+        const newest = end === commits.length && i === batch.length - 1;
+        const tally = new CommitTally();
+        await forEachJsonLineYielding(bytes[i]!, path, 'delta', this.yielder, (raw) => {
+          if (newest && newestCommitInfo === undefined) newestCommitInfo = commitInfoOf([raw]);
+          tally.raw(raw);
+          replay.applyOne(raw, path);
+        });
+        // the newest commits' history entries, for the page the tree asks for next
+        if (tally.exact && this.tallies.size < KEPT_TALLIES) this.tallies.set(batch[i]!.version, tally);
+        bytes[i] = undefined;
+      }
+    }
+    return newestCommitInfo;
+  }
+
+  /**
+   * The snapshot of a replay: dated by the newest commit's commitInfo (or `head`, when the version
+   * has only a checkpoint), with the version's checksum and catalog notes.
+   */
+  private async finish(
+    replay: Replay,
+    version: number,
+    log: DeltaLog,
+    newestCommitInfo: Record<string, unknown> | undefined,
+    head: CommitHead | undefined,
+    checkpoint: DeltaSnapshot['checkpoint'],
+    base?: DeltaSnapshot,
+  ): Promise<DeltaSnapshot> {
+    const ci = head ? head.commitInfo : newestCommitInfo;
+    const timestamp = head ? head.timestamp : await this.timestampFrom(ci, log.commitPaths.get(version)!);
     // the tree asks for versions' files next: they need the metaData this replay found
     const md = replay.metadata;
     const mdFile = md && parseLogFileName(baseName(md.source));
-    if (md && mdFile && (mdFile.kind === 'commit' || mdFile.kind === 'checkpoint')) this.metadataRanges.push({ from: mdFile.version, to: seg.version, md: { metaData: md.action, path: md.source } });
+    if (md && mdFile && (mdFile.kind === 'commit' || mdFile.kind === 'checkpoint')) this.metadataRanges.push({ from: mdFile.version, to: version, md: { metaData: md.action, path: md.source } });
     const notes = [...log.notes];
     const snap = await buildSnapshot({
-      version: seg.version,
-      timestamp: head.timestamp,
+      version,
+      timestamp,
       replay,
       rootAbs: this.rootAbs,
       notes,
       yielder: this.yielder,
-      ...(cpInfo ? { checkpoint: cpInfo } : {}),
-      ...(head.commitInfo ? { commitInfo: head.commitInfo } : {}),
+      ...(checkpoint ? { checkpoint } : {}),
+      ...(ci ? { commitInfo: ci } : {}),
+      ...(base ? { base } : {}),
     });
     await this.addCrc(snap, log);
     if (hasReaderFeature(snap.protocol, 'catalogManaged') || hasReaderFeature(snap.protocol, 'catalogOwned-preview')) {
@@ -208,6 +243,43 @@ export class DeltaTable {
           : 'catalog-managed table: the managing catalog may hold commits not yet published to _delta_log; this is the latest published version.',
       );
     }
+    return snap;
+  }
+
+  /** Keeps the latest snapshot and what extending it needs, with a mark to tell the log is the same. */
+  private async remember(snap: DeltaSnapshot, replay: Replay, log: DeltaLog): Promise<void> {
+    const markPath = log.commitPaths.get(snap.version) ?? snap.checkpoint?.path;
+    const st = markPath ? await this.storage.stat(markPath).catch(() => undefined) : undefined;
+    if (!st || !replay.protocol || !replay.metadata) return;
+    this.latest = { snap, protocol: replay.protocol, metadata: replay.metadata, mark: { path: markPath!, size: st.size, mtime: st.mtime } };
+  }
+
+  /**
+   * The latest snapshot built from the one loaded before by replaying only the commits since (a
+   * commit landing on a 1M-file table costs that commit, not the checkpoint again). Undefined when
+   * that is not sound: a commit missing from the listing, the earlier newest file changed (the
+   * table was rewritten), or a new metaData or protocol action (file typing may change).
+   */
+  private async extendLatest(log: DeltaLog, signal?: AbortSignal): Promise<DeltaSnapshot | undefined> {
+    const b = this.latest;
+    if (!b || b.snap.version > log.latest) return undefined;
+    const commits: { version: number; path: string }[] = [];
+    for (let v = b.snap.version + 1; v <= log.latest; v++) {
+      const path = log.commitPaths.get(v);
+      if (!path) return undefined;
+      commits.push({ version: v, path });
+    }
+    const st = await this.storage.stat(b.mark.path).catch(() => undefined);
+    if (!st || st.size !== b.mark.size || st.mtime !== b.mark.mtime) return undefined;
+    const replay = new Replay(this.rootAbs);
+    const newestCommitInfo = await this.replayCommits(replay, commits, signal);
+    if (replay.protocol || replay.metadata) return undefined;
+    replay.protocol = b.protocol;
+    replay.metadata = b.metadata;
+    const head = commits.length === 0 ? { version: b.snap.version, timestamp: b.snap.timestamp, ...(b.snap.commitInfo ? { commitInfo: b.snap.commitInfo } : {}) } : undefined;
+    const snap = await this.finish(replay, log.latest, log, newestCommitInfo, head, b.snap.checkpoint, b.snap);
+    snap.extendedFrom = b.snap.version;
+    await this.remember(snap, replay, log);
     return snap;
   }
 
