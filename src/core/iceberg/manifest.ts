@@ -55,8 +55,17 @@ export interface ManifestContents {
 
 /** Reads one manifest and resolves inheritance from its manifest-list entry. */
 export async function readManifest(mf: ManifestFile, ctx: ManifestContext): Promise<ManifestContents> {
+  return decodeManifest(mf, ctx, await readManifestBytes(mf, ctx));
+}
+
+/** A manifest's bytes, read as `readManifest` reads them (a caller may read ahead of decoding). */
+export function readManifestBytes(mf: ManifestFile, ctx: ManifestContext): Promise<Uint8Array> {
+  return readTableFile(ctx.storage, mf.path, 'manifest');
+}
+
+/** The entries of a manifest read already. */
+export function decodeManifest(mf: ManifestFile, ctx: ManifestContext, bytes: Uint8Array): ManifestContents {
   const path = mf.path;
-  const bytes = await readTableFile(ctx.storage, path, 'manifest');
   const header = readAvroHeader(bytes, path);
   const entryType = recordOf(header.schema);
   const fileType = entryType && recordOf(new FieldIds(entryType).type(2, 'data_file'));

@@ -7,7 +7,7 @@ import { LakeError, checkAborted } from '../errors';
 import type { DataFile, HistoryPage, SchemaVersion, StructType, Tombstone, VersionChanges, VersionId, VersionSelector } from '../model';
 import type { Storage } from '../storage';
 import { LocationMapper, isTablePath, pathSegments } from './location';
-import { type ManifestContents, readManifest, STATUS_ADDED, STATUS_DELETED } from './manifest';
+import { type ManifestContents, type ManifestContext, decodeManifest, readManifestBytes, STATUS_ADDED, STATUS_DELETED } from './manifest';
 import { type ManifestFile, manifestsFromPaths, readManifestList } from './manifestList';
 import type { TableOptions } from '../options';
 import { type Yielder, yielderFor } from '../yielder';
@@ -254,18 +254,29 @@ export class IcebergTable {
   }
 
   /** Reads manifests `PARALLEL_MANIFESTS` at a time, keeping their order. */
-  private async readManifests(manifests: ManifestFile[], ctx: Parameters<typeof readManifest>[1], signal?: AbortSignal): Promise<ManifestContents[]> {
+  /**
+   * Every manifest's entries, in order. Reads run PARALLEL_MANIFESTS ahead; decoding happens here,
+   * one manifest at a time with pauses between: decodes run as their reads completed, several in
+   * one I/O poll, blocked the extension host 50-70 ms on a 10k-manifest table.
+   */
+  private async readManifests(manifests: ManifestFile[], ctx: ManifestContext, signal?: AbortSignal): Promise<ManifestContents[]> {
     const out: ManifestContents[] = new Array(manifests.length);
-    let next = 0;
-    const worker = async () => {
-      while (next < manifests.length) {
-        checkAborted(signal);
-        const i = next++;
-        out[i] = await readManifest(manifests[i]!, ctx);
-      }
+    const reads: (Promise<Uint8Array> | undefined)[] = new Array(manifests.length);
+    const readAhead = (i: number) => {
+      if (i >= manifests.length) return;
+      const p = readManifestBytes(manifests[i]!, ctx);
+      p.catch(() => undefined); // a read ahead of a failure is never awaited
+      reads[i] = p;
     };
-    await Promise.all(Array.from({ length: Math.min(PARALLEL_MANIFESTS, manifests.length) }, worker));
-    checkAborted(signal);
+    for (let i = 0; i < PARALLEL_MANIFESTS; i++) readAhead(i);
+    for (let i = 0; i < manifests.length; i++) {
+      checkAborted(signal);
+      const bytes = await reads[i]!;
+      reads[i] = undefined;
+      readAhead(i + PARALLEL_MANIFESTS);
+      out[i] = decodeManifest(manifests[i]!, ctx, bytes);
+      if (this.yielder.due()) await this.yielder.pause();
+    }
     return out;
   }
 
