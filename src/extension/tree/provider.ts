@@ -4,10 +4,10 @@
  * shows the error as a child instead of failing the tree.
  */
 import * as vscode from 'vscode';
-import type { HistoryPage, VersionId, VersionInfo } from '../../core/model';
+import type { HistoryPage, Snapshot, VersionId, VersionInfo } from '../../core/model';
 import { summarizePartitionsYielding } from '../../core/partitions';
 import { Yielder } from '../../core/yielder';
-import { HOST_SLICE_MS } from '../config';
+import { HOST_SLICE_MS, settings } from '../config';
 import type { Log } from '../log';
 import type { Registry, TableEntry } from '../registry';
 import { type Node, nestedFields, treeItem } from './nodes';
@@ -45,6 +45,8 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
   private readonly groups = new Map<string, Node & { kind: 'group' }>();
   private readonly sections = new Map<string, Node>();
   private readonly histories = new Map<string, HistoryState>();
+  /** Health lines by snapshot: a new snapshot (a commit landed) gets its own. */
+  private readonly healths = new WeakMap<Snapshot, { settings: string; line: Promise<Awaited<ReturnType<typeof healthSummary>> | undefined> }>();
   private readonly shown = new Map<string, { node: Node; count: number }>();
   private readonly expanded = new Set<string>();
   private loadQueue: Promise<unknown> = Promise.resolve();
@@ -209,7 +211,11 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
   private loadSummary(entry: TableEntry, node: Node): Promise<void> {
     const run = this.loadQueue.then(() =>
       entry.snapshot().then(
-        () => this.emitter.fire(node),
+        (snap) => {
+          this.emitter.fire(node);
+          // ready before the table is expanded: a million files take ~0.1 s to analyse
+          void this.healthOf(entry, snap);
+        },
         (err) => {
           this.log.error(`reading ${entry.relPath}`, err);
           this.emitter.fire(node);
@@ -218,6 +224,22 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     );
     this.loadQueue = run;
     return run;
+  }
+
+  /** The health line of a snapshot, computed once (the snapshot object is replaced when a commit lands). */
+  private healthOf(entry: TableEntry, snap: Snapshot): Promise<Awaited<ReturnType<typeof healthSummary>> | undefined> {
+    // the line depends on the threshold and cost settings too
+    const cfg = settings(entry.root);
+    const key = `${cfg.smallFileThresholdBytes}/${cfg.storageCostPerGBMonth}`;
+    let h = this.healths.get(snap);
+    if (h?.settings !== key) {
+      const line = healthSummary(entry, snap).catch((err) => {
+        this.log.error(`health of ${entry.relPath}`, err);
+        return undefined;
+      });
+      this.healths.set(snap, (h = { settings: key, line }));
+    }
+    return h.line;
   }
 
   private async tableChildren(entry: TableEntry): Promise<Node[]> {
@@ -231,10 +253,7 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     const out: Node[] = [this.section(entry, 'versions')];
     if (snap.partitionColumns.length > 0) out.push(this.section(entry, 'partitions'));
     out.push(this.section(entry, 'schema'));
-    const h = await healthSummary(entry, snap).catch((err) => {
-      this.log.error(`health of ${entry.relPath}`, err);
-      return undefined;
-    });
+    const h = await this.healthOf(entry, snap);
     if (h) out.push({ kind: 'health', entry, text: h.text, level: h.level });
     for (const n of snap.notes) out.push({ kind: 'message', text: n, parentId: entry.id });
     return out;
