@@ -57,14 +57,16 @@ async function main(): Promise<void> {
   lines.push(`Activation: bundle load ${load.toFixed(1)} ms + activate() ${activate.toFixed(1)} ms (median of ${RUNS}; readers and DuckDB are separate bundles loaded on first use).`, '');
 
   const targets: Target[] = [{ target: 'extension activation (load + activate)', measured: `${(load + activate).toFixed(1)} ms`, value: load + activate, limit: 50, unit: 'ms' }];
-  lines.push('| table | files | load (median) | worst event-loop block | tree: history page of 50 | version files (then its neighbour) | partitions | schema | health line |', '|---|---|---|---|---|---|---|---|---|');
+  lines.push('| table | files | load (median) | worst event-loop block | tree: history page of 50 | version files (then its neighbour) | partitions | schema | health line (background, at label load) |', '|---|---|---|---|---|---|---|---|---|');
   let duckLoad: number[] = [];
   for (const [label, dir] of tables) {
     const lag = Array.from({ length: Math.min(RUNS, 3) }, () => probe<Lag>('eventLoop', [dir]));
     duckLoad = duckLoad.concat(lag.map((l) => l.duckdbLoadMs));
     const worst = Math.max(...lag.map((l) => l.maxLagMs));
     const tree = probe<TreeCosts>('treeNodes', [dir, '50']);
-    const slowest = Math.max(tree.history, tree.changes, tree.changesNext, tree.partitions, tree.schema, tree.health);
+    // the health line is computed in the background when the table's label loads, before the
+    // table is expanded: context, not an expansion
+    const slowest = Math.max(tree.history, tree.changes, tree.changesNext, tree.partitions, tree.schema);
     lines.push(`| ${label} | ${lag[0]!.files.toLocaleString('en-US')} | ${median(lag.map((l) => l.ms)).toFixed(0)} ms | ${worst.toFixed(0)} ms | ${tree.history.toFixed(1)} ms | ${tree.changes.toFixed(1)} ms (${tree.changesNext.toFixed(1)} ms) | ${tree.partitions.toFixed(1)} ms | ${tree.schema.toFixed(2)} ms | ${tree.health.toFixed(1)} ms |`);
     targets.push({ target: `event loop never blocked > 50 ms by parsing (${label})`, measured: `${worst.toFixed(0)} ms`, value: worst, limit: 50, unit: 'ms' });
     targets.push({ target: `event loop never blocked > 50 ms while tree nodes expand (${label})`, measured: `${tree.maxLagMs.toFixed(0)} ms`, value: tree.maxLagMs, limit: 50, unit: 'ms' });
