@@ -13,7 +13,7 @@ import { type Replay, logicalFileKey } from './replay';
 import { type ColumnMappingMode, columnMappingMode, parseDeltaSchema, physicalToLogical } from './schema';
 import { numRecordsOf } from './stats';
 import { isInRoot } from '../storage';
-import { NEVER, type Yielder } from '../yielder';
+import { NEVER, type Yielder, eachYielding } from '../yielder';
 
 /** Cheap pre-test for paths that may leave the table; only those pay for `isInRoot`. */
 const MAYBE_OUTSIDE = /^\/|\.\.|[:\\\0]/;
@@ -88,6 +88,15 @@ export async function buildSnapshot(inp: BuildInput): Promise<DeltaSnapshot> {
   let numDeleted = 0;
   // files the storage refuses to read (absolute, URI, climbing out): shown, but never read
   const outside: string[] = [];
+  /** Adds a live file to the totals (and to `outside` when it or its DV lies outside the table). */
+  const tally = (f: DataFile) => {
+    if (MAYBE_OUTSIDE.test(f.path) && !isInRoot(f.path)) outside.push(f.path);
+    if (f.deletionVector?.path !== undefined && !isInRoot(f.deletionVector.path)) outside.push(f.deletionVector.path);
+    sizeBytes += f.size;
+    if (f.numRecords === null) numRecords = null;
+    else if (numRecords !== null) numRecords += f.numRecords;
+    if (f.deletionVector) numDeleted += f.deletionVector.cardinality;
+  };
   const count = replay.addActions.length;
   const files: DataFile[] = new Array(count);
   const y = inp.yielder ?? NEVER;
@@ -110,25 +119,16 @@ export async function buildSnapshot(inp: BuildInput): Promise<DeltaSnapshot> {
     if (add.baseRowId !== undefined) f.baseRowId = add.baseRowId;
     if (add.defaultRowCommitVersion !== undefined) f.defaultRowCommitVersion = add.defaultRowCommitVersion as Int64;
     files[i] = f;
+    tally(f);
   }
   // the base's files a newer commit did not decide, after the newer commits' own (replay order)
   const base = inp.base;
   if (base) {
-    for (let i = 0; i < base.files.length; i++) {
-      if ((i & 1023) === 0 && y.due()) await y.pause();
-      const f = base.files[i]!;
-      if (!replay.decided(logicalFileKey(f.path, f.deletionVector?.uniqueId))) files.push(f);
-    }
-  }
-  for (let i = 0; i < files.length; i++) {
-    if ((i & 4095) === 0 && y.due()) await y.pause();
-    const f = files[i]!;
-    if (MAYBE_OUTSIDE.test(f.path) && !isInRoot(f.path)) outside.push(f.path);
-    if (f.deletionVector?.path !== undefined && !isInRoot(f.deletionVector.path)) outside.push(f.deletionVector.path);
-    sizeBytes += f.size;
-    if (f.numRecords === null) numRecords = null;
-    else if (numRecords !== null) numRecords += f.numRecords;
-    if (f.deletionVector) numDeleted += f.deletionVector.cardinality;
+    await eachYielding(base.files, y, (f) => {
+      if (replay.decided(logicalFileKey(f.path, f.deletionVector?.uniqueId))) return;
+      files.push(f);
+      tally(f);
+    });
   }
   if (!Number.isSafeInteger(sizeBytes)) throw new LakeError('too-large', 'delta: total table size exceeds 2^53 bytes', LOG_DIR);
   if (outside.length > 0) {

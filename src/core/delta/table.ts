@@ -16,7 +16,7 @@ import { checkpointBatches, checkpointMetadata } from './checkpoint';
 import { findCommitInfo, parseJsonActions, parseJsonActionsYielding } from './commit';
 import { forEachJsonLineYielding } from '../ndjson';
 import type { TableOptions } from '../options';
-import { type Yielder, yielderFor } from '../yielder';
+import { type Yielder, eachYielding, yielderFor } from '../yielder';
 import { hasReaderFeature } from './features';
 import { LOG_DIR, commitPath, parseLogFileName } from './logPath';
 import { type DeltaLog, type LogSegment, earliestReconstructable, listDeltaLog, noReplayReason, segmentsFor } from './logSegment';
@@ -482,9 +482,7 @@ export class DeltaTable {
     const source = commitPath(v);
     const added: DataFile[] = [];
     const removed: Tombstone[] = [];
-    for (let i = 0; i < actions.length; i++) {
-      if ((i & 1023) === 0 && this.yielder.due()) await this.yielder.pause();
-      const a = actions[i]!;
+    await eachYielding(actions, this.yielder, (a) => {
       if (a.add) {
         added.push({
           path: canonicalDeltaPath(a.add.path, root),
@@ -506,7 +504,7 @@ export class DeltaTable {
         if (a.remove.deletionVector) t.deletionVector = toModelDv(a.remove.deletionVector, root, source);
         removed.push(t);
       }
-    }
+    });
     // the commit is parsed already: its commitInfo dates it (commitHead would read it again)
     const timestamp = await this.timestampFrom(actions.find((a) => a.commitInfo)?.commitInfo, source);
     return { version: v, timestamp, added, removed, metadataChanged: !!own, protocolChanged: actions.some((a) => a.protocol) };

@@ -253,7 +253,6 @@ export class IcebergTable {
     return header;
   }
 
-  /** Reads manifests `PARALLEL_MANIFESTS` at a time, keeping their order. */
   /**
    * Every manifest's entries, in order. Reads run PARALLEL_MANIFESTS ahead; decoding happens here,
    * one manifest at a time with pauses between: decodes run as their reads completed, several in
