@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { container, encode } from './helpers/avroWrite';
-import { LakeError } from '../src/core/errors';
 import { decodeAvroDataBlock } from '../src/core/hudi/logFile';
 import { HudiTable } from '../src/core/hudi/table';
 import type { HudiSnapshot } from '../src/core/hudi/snapshot';
@@ -18,6 +17,7 @@ import type { Storage } from '../src/core/storage';
 import { openTable } from '../src/core/table';
 import { detectTables } from '../src/core/detect';
 import { corpusPath, memCopy } from './helpers/corpus';
+import { lakeError } from './helpers/lakeError';
 
 const rel = (t: string) => `open/${t}`;
 const table = (t: string) => new HudiTable(new FsStorage(corpusPath(rel(t))));
@@ -32,16 +32,6 @@ const V6MOR = 'hudi-rs/v6_mor_nonpartitioned';
 const V9MOR = 'hudi-rs/v9_mor_txns_nonpart_nometa';
 const DIM = 'xtable-hudi/hudi_dimCustomer';
 const ALL = [COW, EMPTY, TRIPS, V8, V9COW, V6MOR, V9MOR, DIM];
-
-function lakeError(kind: string, pathRe?: RegExp, msgRe?: RegExp) {
-  return (e: unknown) => {
-    assert.ok(e instanceof LakeError, String(e));
-    assert.equal(e.kind, kind, e.message);
-    if (pathRe) assert.match(e.path ?? '', pathRe);
-    if (msgRe) assert.match(e.message, msgRe);
-    return true;
-  };
-}
 
 /** Rows of the live base files, from their Parquet footers. */
 async function footerRows(storage: Storage, snap: HudiSnapshot): Promise<number> {

@@ -9,25 +9,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import * as zlib from 'node:zlib';
-import { LakeError } from '../src/core/errors';
 import { IcebergTable } from '../src/core/iceberg/table';
 import { parseJson } from '../src/core/json';
 import type { MemStorage } from '../src/core/memStorage';
 import { FsStorage } from '../src/core/node/fsStorage';
 import { corpusPath, memCopy } from './helpers/corpus';
+import { lakeError } from './helpers/lakeError';
 
 const table = (rel: string) => new IcebergTable(new FsStorage(corpusPath(`open/${rel}`)));
 const copy = (rel: string) => memCopy(corpusPath(`open/${rel}`));
-
-function lakeError(kind: string, pathRe?: RegExp, msgRe?: RegExp) {
-  return (e: unknown) => {
-    assert.ok(e instanceof LakeError, String(e));
-    assert.equal(e.kind, kind, e.message);
-    if (pathRe) assert.match(e.path ?? '', pathRe);
-    if (msgRe) assert.match(e.message, msgRe);
-    return true;
-  };
-}
 
 /** Rewrites the metadata JSON a table copy currently uses. */
 function editMetadata(mem: MemStorage, file: string, edit: (o: Record<string, unknown>) => void): void {
