@@ -10,6 +10,15 @@ const external = ['vscode', '@duckdb/node-api', '@duckdb/node-bindings'];
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
 
 const exists = (p) => fs.existsSync(p);
+// the object-store backends (signing, credential chains) are their own bundle, dist/remote.js,
+// required by storageFor only when a remote table is opened (src/core/storage/remote.ts)
+const remoteApart = {
+  name: 'remote-apart',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/remote$/ }, (args) =>
+      args.importer.endsWith(path.join('core', 'storage', 'storageFor.ts')) ? { path: './remote.js', external: true } : undefined);
+  },
+};
 const webviewEntries = exists('src/webviews')
   ? fs.readdirSync('src/webviews').filter((d) => exists(`src/webviews/${d}/main.ts`)).map((d) => ({ in: `src/webviews/${d}/main.ts`, out: d }))
   : [];
@@ -21,19 +30,23 @@ const builds = [
   // the extension in three bundles: readers and the DuckDB engine load on first use (src/extension/lazy.ts)
   exists('src/extension/extension.ts') && {
     ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js',
-    platform: 'node', format: 'cjs', target: 'node20', external, logOverride: { 'unsupported-require-call': 'silent' },
+    platform: 'node', format: 'cjs', target: 'node20', external, logOverride: { 'unsupported-require-call': 'silent' }, plugins: [remoteApart],
   },
   exists('src/extension/readers.ts') && {
     ...common, entryPoints: ['src/extension/readers.ts'], outfile: 'dist/readers.js',
-    platform: 'node', format: 'cjs', target: 'node20', external,
+    platform: 'node', format: 'cjs', target: 'node20', external, plugins: [remoteApart],
   },
   {
     ...common, entryPoints: ['src/query/engine.ts'], outfile: 'dist/query.js',
+    platform: 'node', format: 'cjs', target: 'node20', external, plugins: [remoteApart],
+  },
+  {
+    ...common, entryPoints: ['src/core/storage/remote.ts'], outfile: 'dist/remote.js',
     platform: 'node', format: 'cjs', target: 'node20', external,
   },
   {
     ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js',
-    platform: 'node', format: 'cjs', target: 'node20', external, banner: { js: '#!/usr/bin/env node' },
+    platform: 'node', format: 'cjs', target: 'node20', external, banner: { js: '#!/usr/bin/env node' }, plugins: [remoteApart],
   },
   webviewEntries.length > 0 && {
     ...common, entryPoints: webviewEntries, outdir: 'dist/webviews', platform: 'browser', format: 'iife', target: 'es2022',

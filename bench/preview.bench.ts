@@ -5,7 +5,7 @@
  * table's sandboxed DuckDB instance exists already (its creation is reported separately, as the
  * cold first page).
  */
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { openTable } from '../src/core/table';
 import type { Snapshot, TableFormat } from '../src/core/model';
 import { QueryEngine } from '../src/query/engine';

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { DeltaTable } from '../src/core/delta/table';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { QueryEngine } from '../src/query/engine';
 import { crc32 } from '../src/query/crc32';
 import { median, ms, time } from './stats';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DeltaTable } from '../src/core/delta/table';
 import { analyzeHealth, medianOf, parseIntervalHours, parseSize, sizeHistogram, smallFileThreshold } from '../src/core/health';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { summarizePartitions } from '../src/core/partitions';
 import { Yielder } from '../src/core/yielder';
 import { columnLineage, diffSchemas, isSafeWidening } from '../src/core/schemaDiff';

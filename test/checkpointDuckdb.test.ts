@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import { DeltaTable } from '../src/core/delta/table';
 import type { DataFile } from '../src/core/model';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { QueryEngine } from '../src/query/engine';
 import { corpusIndex, tableRoot } from './helpers/corpus';
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { DeltaTable } from '../src/core/delta/table';
 import { earliestReconstructable } from '../src/core/delta/logSegment';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { bufferOf, readParquetMetadata } from '../src/core/parquet';
 import { CORPUS, corpusIndex, tableRoot } from './helpers/corpus';
 

@@ -11,7 +11,7 @@ import { earliestReconstructable } from '../src/core/delta/logSegment';
 import type { DeltaSnapshot } from '../src/core/delta/snapshot';
 import { DeltaTable } from '../src/core/delta/table';
 import type { DataFile, Tombstone } from '../src/core/model';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { corpusIndex, corpusPath, memCopy, tableRoot } from './helpers/corpus';
 import { HidingFsStorage } from './helpers/hiding';
 

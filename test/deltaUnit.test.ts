@@ -15,9 +15,9 @@ import { z85Decode } from '../src/core/delta/deletionVector';
 import { parseDeltaSchema } from '../src/core/delta/schema';
 import { DeltaTable } from '../src/core/delta/table';
 import { LakeError } from '../src/core/errors';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { corpusIndex, corpusPath, memCopy, tableRoot } from './helpers/corpus';
-import type { MemStorage } from '../src/core/memStorage';
+import type { MemStorage } from '../src/core/storage/memory';
 import type { VersionId } from '../src/core/model';
 
 const open = (rel: string) => new DeltaTable(new FsStorage(corpusPath(`open/${rel}`)));

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { generateDemoLakehouse, type DemoSummary } from '../scripts/demo/generate';
 import { detectTables } from '../src/core/detect';
 import { DeltaTable } from '../src/core/delta/table';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { openTable } from '../src/core/table';
 
 let dir = '';

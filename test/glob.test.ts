@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { detectTables } from '../src/core/detect';
 import { globMatcher, globToRegExp } from '../src/core/glob';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { corpusIndex, corpusPath } from './helpers/corpus';
 
 describe('globs', () => {

@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { DeltaTable } from '../src/core/delta/table';
 import { IcebergTable } from '../src/core/iceberg/table';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { DELTA_CP, ICEBERG, tempCopy } from './fixtures/broken';
 import { REPO } from './helpers/corpus';
 

@@ -19,7 +19,7 @@ import { DeltaTable } from '../src/core/delta/table';
 import { LakeError } from '../src/core/errors';
 import { IcebergTable } from '../src/core/iceberg/table';
 import { parseJson } from '../src/core/json';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { diffSchemas } from '../src/core/schemaDiff';
 import { QueryEngine } from '../src/query/engine';
 import { DELTA_SMALL, ICEBERG, ICEBERG_CURRENT, ICEBERG_DV, addAction, appendCommit, bytesOf, commitFile, copyOf, editAvro, icebergFiles, putLines, writeOut } from './fixtures/broken';

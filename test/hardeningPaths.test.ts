@@ -14,7 +14,7 @@ import { after, before, test } from 'node:test';
 import { DeltaTable } from '../src/core/delta/table';
 import { LakeError } from '../src/core/errors';
 import { IcebergTable } from '../src/core/iceberg/table';
-import type { MemStorage } from '../src/core/memStorage';
+import type { MemStorage } from '../src/core/storage/memory';
 import { openTable } from '../src/core/table';
 import { QueryEngine } from '../src/query/engine';
 import { DELTA_DV, DELTA_SMALL, HUDI, ICEBERG, ICEBERG_CURRENT, addAction, appendCommit, copyOf, editAvro, editJson, icebergFiles, tempCopy, writeOut } from './fixtures/broken';

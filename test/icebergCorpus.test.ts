@@ -18,7 +18,7 @@ import type { IcebergSnapshot } from '../src/core/iceberg/snapshot';
 import { IcebergTable } from '../src/core/iceberg/table';
 import { LocationMapper } from '../src/core/iceberg/location';
 import { parseJson } from '../src/core/json';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { openTable } from '../src/core/table';
 import { CORPUS } from './helpers/corpus';
 

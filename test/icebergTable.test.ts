@@ -11,8 +11,8 @@ import { describe, test } from 'node:test';
 import * as zlib from 'node:zlib';
 import { IcebergTable } from '../src/core/iceberg/table';
 import { parseJson } from '../src/core/json';
-import type { MemStorage } from '../src/core/memStorage';
-import { FsStorage } from '../src/core/node/fsStorage';
+import type { MemStorage } from '../src/core/storage/memory';
+import { FsStorage } from '../src/core/storage/local';
 import { corpusPath, memCopy } from './helpers/corpus';
 import { lakeError } from './helpers/lakeError';
 

@@ -16,7 +16,7 @@ import { daysFromCivil, formatTimestamp, humanDay, humanHour, humanMonth, humanY
 import { applyTransform, hashValue, parseTransform } from '../src/core/iceberg/transforms';
 import { float32, formatDecimal, minBigEndian } from '../src/core/iceberg/values';
 import { parseJson } from '../src/core/json';
-import { MemStorage } from '../src/core/memStorage';
+import { MemStorage } from '../src/core/storage/memory';
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 const le32 = (v: number) => new Uint8Array(Int32Array.of(v).buffer);

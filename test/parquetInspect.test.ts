@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { bufferOf, readParquetMetadata } from '../src/core/parquet';
 import { describeParquet } from '../src/core/parquetInspect';
 import { corpusPath } from './helpers/corpus';

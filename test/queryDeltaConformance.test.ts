@@ -13,7 +13,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { referenceConnection } from './helpers/duck';
 import { DeltaTable } from '../src/core/delta/table';
 import { LakeError } from '../src/core/errors';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { QueryEngine } from '../src/query/engine';
 import { CORPUS } from './helpers/corpus';
 import { checkPages } from './helpers/pages';

@@ -15,7 +15,7 @@ import { referenceConnection, sqlString } from './helpers/duck';
 import { DeltaTable } from '../src/core/delta/table';
 import { LakeError } from '../src/core/errors';
 import type { Snapshot } from '../src/core/model';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { QueryEngine, type TableQuery } from '../src/query/engine';
 import { sqlErrorText } from '../src/query/sandbox';
 import { CORPUS } from './helpers/corpus';

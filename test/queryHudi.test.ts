@@ -15,7 +15,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { referenceConnection, sqlString } from './helpers/duck';
 import { LakeError } from '../src/core/errors';
 import { HudiTable } from '../src/core/hudi/table';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { QueryEngine, type TableQuery } from '../src/query/engine';
 import { buildRelation } from '../src/query/relation';
 import type { ScanPlan } from '../src/query/scanPlan';

@@ -14,7 +14,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { referenceConnection, sqlString } from './helpers/duck';
 import { LakeError } from '../src/core/errors';
 import type { IcebergSnapshot } from '../src/core/iceberg/snapshot';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { openTable } from '../src/core/table';
 import { QueryEngine } from '../src/query/engine';
 import { corpusIndex, tableRoot } from './helpers/corpus';

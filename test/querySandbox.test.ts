@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 import { DeltaTable } from '../src/core/delta/table';
 import { LakeError } from '../src/core/errors';
 import type { Snapshot } from '../src/core/model';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { duckDBRequested } from '../src/query/duckdb';
 import { QueryEngine, type TableQuery } from '../src/query/engine';
 import { CORPUS, REPO } from './helpers/corpus';

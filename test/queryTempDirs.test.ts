@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { DeltaTable } from '../src/core/delta/table';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { QueryEngine } from '../src/query/engine';
 import { OWNER_FILE, TEMP_PREFIX, createEngineTempDir, sweepStaleTempDirs } from '../src/query/tempDirs';
 import { CORPUS } from './helpers/corpus';

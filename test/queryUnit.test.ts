@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { LakeError } from '../src/core/errors';
-import { MemStorage } from '../src/core/memStorage';
+import { MemStorage } from '../src/core/storage/memory';
 import type { DataFile } from '../src/core/model';
 import { constantSql } from '../src/query/constants';
 import { crc32 } from '../src/query/crc32';

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DeltaTable } from '../src/core/delta/table';
-import { FsStorage } from '../src/core/node/fsStorage';
+import { FsStorage } from '../src/core/storage/local';
 import { QueryEngine } from '../src/query/engine';
 import { diffChangedFiles, diffRows } from '../src/query/rowDiff';
 import { corpusPath } from './helpers/corpus';

@@ -8,8 +8,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, describe, test } from 'node:test';
 import { LakeError } from '../src/core/errors';
-import { FsStorage } from '../src/core/node/fsStorage';
-import { resolveInRoot } from '../src/core/storage';
+import { FsStorage } from '../src/core/storage/local';
+import { resolveInRoot } from '../src/core/storage/storage';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lakelens-storage-'));
 after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -5,7 +5,7 @@
  * `duckdbLoadMs`). Sampled by a 5 ms timer. argv[2] = table.
  * Prints JSON { files, ms, maxLagMs, duckdbLoadMs }.
  */
-import { FsStorage } from '../../src/core/node/fsStorage';
+import { FsStorage } from '../../src/core/storage/local';
 import { openTable } from '../../src/core/table';
 import { QueryEngine } from '../../src/query/engine';
 import { lagMonitor } from '../lib/lag';

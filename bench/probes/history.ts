@@ -14,7 +14,7 @@ import { detectFormats } from '../../src/core/detect';
 import { HudiTable } from '../../src/core/hudi/table';
 import { IcebergTable } from '../../src/core/iceberg/table';
 import type { TableFormat } from '../../src/core/model';
-import { FsStorage } from '../../src/core/node/fsStorage';
+import { FsStorage } from '../../src/core/storage/local';
 
 /** Reads before the warm one: enough for V8 to optimise the reader's hot paths. */
 const WARMUPS = 3;

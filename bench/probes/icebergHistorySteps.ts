@@ -9,7 +9,7 @@
 import { findCurrentByHint, findCurrentMetadata } from '../../src/core/iceberg/metadataFiles';
 import { IcebergTable } from '../../src/core/iceberg/table';
 import { decodeMetadataFile } from '../../src/core/iceberg/tableMetadata';
-import { FsStorage } from '../../src/core/node/fsStorage';
+import { FsStorage } from '../../src/core/storage/local';
 
 async function steps(dir: string, limit: number) {
   const storage = new FsStorage(dir);

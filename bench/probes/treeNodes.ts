@@ -5,7 +5,7 @@
  * Prints JSON { files, history, changes, changesNext, partitions, schema, health, maxLagMs } in ms, the last
  * the longest the event loop was blocked during the expansions (the load before is not counted).
  */
-import { FsStorage } from '../../src/core/node/fsStorage';
+import { FsStorage } from '../../src/core/storage/local';
 import { analyzeHealth } from '../../src/core/health';
 import { summarizePartitionsYielding } from '../../src/core/partitions';
 import { Yielder } from '../../src/core/yielder';

@@ -3,7 +3,7 @@
  * only when a checkpoint that big is met, so metadata commands on ordinary tables never load it.
  */
 import type { ParquetActionSource, TableOptions } from '../core/options';
-import type { Storage } from '../core/storage';
+import type { Storage } from '../core/storage/storage';
 import type { QueryEngine } from '../query/engine';
 
 let engine: QueryEngine | undefined;

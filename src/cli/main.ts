@@ -5,7 +5,7 @@
  * int64 in JSON: numbers while exact (|n| ≤ 2^53−1), decimal strings beyond; ids that are 64-bit
  * by nature (Iceberg snapshot ids) are always strings.
  */
-import { FsStorage } from '../core/node/fsStorage';
+import { FsStorage } from '../core/storage/local';
 import { detectTables } from '../core/detect';
 import { LakeError } from '../core/errors';
 import { stringifyJson } from '../core/json';

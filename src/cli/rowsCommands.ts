@@ -15,7 +15,7 @@ import * as nodePath from 'node:path';
 import { countOf } from '../core/format';
 import { stringifyJson } from '../core/json';
 import type { TableFormat, VersionSelector } from '../core/model';
-import { FsStorage } from '../core/node/fsStorage';
+import { FsStorage } from '../core/storage/local';
 import { openTable } from '../core/table';
 import { readerOptions } from './bigCheckpoints';
 import { EXPORT_FORMATS, type ExportFormat } from '../query/export';

@@ -5,7 +5,7 @@
  * `.git` and other dot-folders, does not follow symlinks, and is bounded in depth.
  */
 import type { TableFormat } from './model';
-import { type DirEntry, type Storage, hasEntry, joinPath } from './storage';
+import { type DirEntry, type Storage, hasEntry, joinPath } from './storage/storage';
 
 export interface DetectedTable {
   /** Path relative to the scanned folder ('' = the folder itself). */

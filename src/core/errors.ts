@@ -17,7 +17,11 @@ export type ErrorKind =
   | 'out-of-root'
   | 'invalid-argument'
   | 'too-large'
-  | 'cancelled';
+  | 'cancelled'
+  /** credentials refused, or not allowed to read the object (HTTP 401/403) */
+  | 'denied'
+  /** a server that does not answer, keeps throttling or fails after retries */
+  | 'unavailable';
 
 export class LakeError extends Error {
   override readonly name = 'LakeError';

@@ -5,7 +5,7 @@
 import { type AsyncBuffer, type FileMetaData, parquetMetadataAsync, parquetReadObjects, parquetSchema } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { LakeError } from './errors';
-import type { Storage } from './storage';
+import type { Storage } from './storage/storage';
 
 /** An AsyncBuffer over a file already in memory. */
 export function bufferOf(bytes: Uint8Array): AsyncBuffer {

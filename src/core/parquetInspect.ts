@@ -6,7 +6,7 @@
 import type { FileMetaData, SchemaElement } from 'hyparquet';
 import { formatBytes, formatCount } from './format';
 import { rangedBuffer, readParquetMetadata } from './parquet';
-import type { Storage } from './storage';
+import type { Storage } from './storage/storage';
 
 const MAX_ROW_GROUPS = 50;
 const MAX_VALUE_CHARS = 120;

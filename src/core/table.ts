@@ -7,7 +7,7 @@ import { LakeError } from './errors';
 import { HudiTable } from './hudi/table';
 import { IcebergTable } from './iceberg/table';
 import type { HistoryPage, SchemaVersion, Snapshot, TableFormat, VersionChanges, VersionId, VersionSelector } from './model';
-import type { Storage } from './storage';
+import type { Storage } from './storage/storage';
 import { detectFormats } from './detect';
 import type { TableOptions } from './options';
 

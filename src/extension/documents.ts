@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { commitPath } from '../core/delta/logPath';
 import { forEachJsonLine } from '../core/ndjson';
 import { stringifyJson } from '../core/json';
-import { FsStorage } from '../core/node/fsStorage';
+import { FsStorage } from '../core/storage/local';
 import { readers } from './lazy';
 import type { Log } from './log';
 

@@ -4,7 +4,7 @@
  */
 import * as os from 'node:os';
 import type { QueryEngine, TableQuery } from '../query/engine';
-import { FsStorage } from '../core/node/fsStorage';
+import { FsStorage } from '../core/storage/local';
 import { query } from './lazy';
 import type { TableEntry } from './registry';
 

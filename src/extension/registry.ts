@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { detectFormats, detectTables } from '../core/detect';
 import { globMatcher } from '../core/glob';
 import type { Snapshot, TableFormat, VersionSelector } from '../core/model';
-import { FsStorage } from '../core/node/fsStorage';
+import { FsStorage } from '../core/storage/local';
 import type { LakeTable } from '../core/table';
 import { readers } from './lazy';
 import { queryEngine } from './engine';

@@ -10,7 +10,7 @@ import { LakeError, checkAborted } from '../core/errors';
 import type { ParquetActionSource } from '../core/options';
 import { type AddAction, NORMALIZED } from '../core/delta/actions';
 import type { Int64 } from '../core/model';
-import type { Storage } from '../core/storage';
+import type { Storage } from '../core/storage/storage';
 import type { InstancePool } from './instances';
 import { firstLine } from './sandbox';
 import { ident, str } from './sql';

@@ -11,7 +11,7 @@
 import { z85Decode } from '../core/delta/deletionVector';
 import { LakeError } from '../core/errors';
 import type { DataFile, DeletionVector } from '../core/model';
-import type { Storage } from '../core/storage';
+import type { Storage } from '../core/storage/storage';
 import { crc32 } from './crc32';
 import { RoaringError, decodeRoaring64 } from './roaring';
 

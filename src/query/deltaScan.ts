@@ -6,7 +6,7 @@
 import type { DeltaSnapshot } from '../core/delta/snapshot';
 import { LakeError } from '../core/errors';
 import type { DataFile } from '../core/model';
-import type { Storage } from '../core/storage';
+import type { Storage } from '../core/storage/storage';
 import { constantSql } from './constants';
 import { readDeletionVector } from './deletionVectors';
 import type { ColumnMatch, ScanFile, ScanPlan } from './scanPlan';

@@ -13,7 +13,7 @@ import type { DuckDBConnection, DuckDBResult } from '@duckdb/node-api';
 import type { DeltaSnapshot } from '../core/delta/snapshot';
 import { LakeError, checkAborted } from '../core/errors';
 import type { Snapshot } from '../core/model';
-import type { Storage } from '../core/storage';
+import type { Storage } from '../core/storage/storage';
 import type { HudiSnapshot } from '../core/hudi/snapshot';
 import type { IcebergSnapshot } from '../core/iceberg/snapshot';
 import { deltaScanPlan } from './deltaScan';

@@ -14,7 +14,7 @@
 import { LakeError } from '../core/errors';
 import { tablePath } from '../core/iceberg/location';
 import type { DataFile } from '../core/model';
-import type { Storage } from '../core/storage';
+import type { Storage } from '../core/storage/storage';
 import { crc32 } from './crc32';
 import { RoaringError, decodeRoaring64 } from './roaring';
 import { strList } from './sql';

@@ -5,7 +5,7 @@
  * is refused by Lakelens with the file named, not by DuckDB after it was asked to open it.
  */
 import { LakeError } from '../core/errors';
-import type { Storage } from '../core/storage';
+import type { Storage } from '../core/storage/storage';
 
 /**
  * Checks every data file exists and stays inside the table (the storage resolves symlinks), so a

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeltaTable } from '../../src/core/delta/table';
 import { countOf, formatBytes } from '../../src/core/format';
-import { FsStorage } from '../../src/core/node/fsStorage';
+import { FsStorage } from '../../src/core/storage/local';
 import { summarizePartitions } from '../../src/core/partitions';
 import { describeWorkbench } from './lib/suite';
 import { LAKE, buildWorkspace } from './lib/workspace';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { DeltaTable } from '../../src/core/delta/table';
-import { FsStorage } from '../../src/core/node/fsStorage';
+import { FsStorage } from '../../src/core/storage/local';
 import { describeWorkbench } from './lib/suite';
 import { buildWorkspace } from './lib/workspace';
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeltaTable } from '../../src/core/delta/table';
-import { FsStorage } from '../../src/core/node/fsStorage';
+import { FsStorage } from '../../src/core/storage/local';
 import { bufferOf, readParquetMetadata } from '../../src/core/parquet';
 import { HOSTILE, writeHostileTable } from '../fixtures/hostile';
 import { describeWorkbench } from './lib/suite';

@@ -3,7 +3,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MemStorage } from '../../src/core/memStorage';
+import { MemStorage } from '../../src/core/storage/memory';
 
 /** Repo root: tests run from out/test/*.js, bundled from test/*.ts. */
 export const REPO = path.resolve(__dirname, '..', '..');

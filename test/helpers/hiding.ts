@@ -3,17 +3,19 @@
  * probes make a log end earlier than it does, then show it whole (a commit "lands").
  */
 import { LakeError } from '../../src/core/errors';
-import { FsStorage } from '../../src/core/node/fsStorage';
-import type { DirEntry, FileEntry, Storage } from '../../src/core/storage';
+import { FsStorage } from '../../src/core/storage/local';
+import type { DirEntry, FileEntry, Storage } from '../../src/core/storage/storage';
 
 export class HidingFsStorage implements Storage {
   private readonly inner: FsStorage;
   readonly root: string;
+  readonly url: string;
 
   /** `hidden(path)` is asked on every access, so a caller may change what it hides at any time. */
   constructor(dir: string, public hidden: (path: string) => boolean, opts: ConstructorParameters<typeof FsStorage>[1] = {}) {
     this.inner = new FsStorage(dir, opts);
     this.root = this.inner.root;
+    this.url = this.inner.url;
   }
 
   async list(dir: string): Promise<DirEntry[]> {

@@ -5,8 +5,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FsStorage } from '../../src/core/node/fsStorage';
-import type { DirEntry, FileEntry, Storage } from '../../src/core/storage';
+import { FsStorage } from '../../src/core/storage/local';
+import type { DirEntry, FileEntry, Storage } from '../../src/core/storage/storage';
 
 export interface Access {
   op: 'list' | 'read' | 'readRange' | 'stat' | 'localPath';
@@ -17,6 +17,7 @@ export interface Access {
 export class TrackingFsStorage implements Storage {
   private readonly inner: FsStorage;
   readonly root: string;
+  readonly url: string;
   readonly accesses: Access[] = [];
   /** Real paths of files and folders actually opened (list/read/readRange/stat that succeeded). */
   readonly opened: string[] = [];
@@ -24,6 +25,7 @@ export class TrackingFsStorage implements Storage {
   constructor(root: string) {
     this.inner = new FsStorage(root);
     this.root = this.inner.root;
+    this.url = this.inner.url;
   }
 
   private async track<T>(op: Access['op'], p: string, f: () => Promise<T>): Promise<T> {

@@ -6,7 +6,7 @@
  */
 import { LakeError } from '../errors';
 import { bufferOf, rangedBuffer, readParquetMetadata, readParquetRows } from '../parquet';
-import { type Storage, baseName } from '../storage';
+import { type Storage, baseName } from '../storage/storage';
 import { isObj } from './actions';
 import { parseRawActions } from './commit';
 import { LOG_DIR } from './logPath';

@@ -3,7 +3,7 @@
  */
 import { LakeError } from '../errors';
 import { parseJson } from '../json';
-import type { Storage } from '../storage';
+import type { Storage } from '../storage/storage';
 import { forEachJsonLine, forEachJsonLineYielding } from '../ndjson';
 import type { Yielder } from '../yielder';
 import { type Action, toAction } from './actions';

@@ -8,7 +8,7 @@
  * A gap inside the run (a damaged copy) is found when a page's commit is missing, and the caller
  * then lists too.
  */
-import type { Storage } from '../storage';
+import type { Storage } from '../storage/storage';
 import { LOG_DIR, commitPath } from './logPath';
 import { readLastCheckpoint } from './logSegment';
 

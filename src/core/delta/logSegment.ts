@@ -6,7 +6,7 @@
  */
 import { LakeError } from '../errors';
 import { parseJson } from '../json';
-import { type Storage, readText } from '../storage';
+import { type Storage, readText } from '../storage/storage';
 import type { CheckpointRef } from './checkpoint';
 import { type CheckpointFile, LOG_DIR, commitPath, parseLogFileName, parseStagedCommitName } from './logPath';
 import { NEVER, type Yielder } from '../yielder';

@@ -12,7 +12,7 @@ import { typePartitionValues } from './partitionValues';
 import { type Replay, logicalFileKey } from './replay';
 import { type ColumnMappingMode, columnMappingMode, parseDeltaSchema, physicalToLogical } from './schema';
 import { numRecordsOf } from './stats';
-import { isInRoot } from '../storage';
+import { isInRoot } from '../storage/storage';
 import { NEVER, type Yielder, eachYielding } from '../yielder';
 
 /** Cheap pre-test for paths that may leave the table; only those pay for `isInRoot`. */

@@ -10,7 +10,7 @@ import { canonicalDeltaPath } from './paths';
 import { typePartitionValues } from './partitionValues';
 import { parseDeltaSchema, physicalToLogical } from './schema';
 import { numRecordsOf } from './stats';
-import { type Storage, baseName, readText } from '../storage';
+import { type Storage, baseName, readText } from '../storage/storage';
 import { type Action, type MetadataAction, toMetadata } from './actions';
 import { checkpointBatches, checkpointMetadata } from './checkpoint';
 import { findCommitInfo, parseJsonActions, parseJsonActionsYielding } from './commit';

@@ -8,7 +8,7 @@
  */
 import { isAvroContainer, readAvroFile } from '../avro/container';
 import { LakeError } from '../errors';
-import type { Storage } from '../storage';
+import type { Storage } from '../storage/storage';
 
 export type Plain = Record<string, unknown>;
 

@@ -6,7 +6,7 @@
  * subfolders are not partitions), and is bounded in depth and folder count.
  */
 import { checkAborted } from '../errors';
-import { type Storage, joinPath } from '../storage';
+import { type Storage, joinPath } from '../storage/storage';
 import { type BaseFileName, type LogFileName, parseDataFileName } from './fileName';
 
 export const PARTITION_MARKER = '.hoodie_partition_metadata';

@@ -16,7 +16,7 @@ import { AvroSchemaError, parseAvroSchema } from '../avro/schema';
 import { LakeError } from '../errors';
 import { parseJson } from '../json';
 import { bufferOf, readParquetMetadata } from '../parquet';
-import type { Storage } from '../storage';
+import type { Storage } from '../storage/storage';
 import { toPlain } from './commitMetadata';
 
 export type LogBlockType = 'command' | 'delete' | 'corrupted' | 'avro' | 'hfile' | 'parquet' | 'cdc';

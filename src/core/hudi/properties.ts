@@ -6,7 +6,7 @@
  * populated, and the time zone instant times are written in (see `timeZoneOf`).
  */
 import { LakeError } from '../errors';
-import { type Storage, joinPath } from '../storage';
+import { type Storage, joinPath } from '../storage/storage';
 import { type InstantTimeZone, timeZoneOf } from './instantTime';
 
 export const HOODIE_DIR = '.hoodie';

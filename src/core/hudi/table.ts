@@ -6,7 +6,7 @@
  */
 import { LakeError, checkAborted } from '../errors';
 import type { HistoryPage, SchemaVersion, StructType, VersionChanges, VersionId, VersionInfo, VersionSelector } from '../model';
-import { type Storage, statAll } from '../storage';
+import { type Storage, statAll } from '../storage/storage';
 import { type CommitMetadata, type Plain, type WriteStat, commitMetadataOf, readInstantFile } from './commitMetadata';
 import { type FileSlice, sliceAt } from './fileGroup';
 import { type FileListing, listDataFiles } from './fileListing';

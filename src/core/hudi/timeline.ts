@@ -6,7 +6,7 @@
  * reaches back to the first active instant, and notes say so.
  */
 import { checkAborted } from '../errors';
-import type { Storage } from '../storage';
+import type { Storage } from '../storage/storage';
 import { COMPLETES_AS, type InstantFile, type InstantState, WRITE_ACTIONS, parseInstantFileName } from './instant';
 import { compareInstants, instantKey } from './instantTime';
 import type { HudiTableConfig } from './properties';

@@ -12,7 +12,7 @@ import { forEachAvroRecord, readAvroHeader } from '../avro/container';
 import { LakeError } from '../errors';
 import { parseJson } from '../json';
 import type { DataFile, FileContent, Int64 } from '../model';
-import type { Storage } from '../storage';
+import type { Storage } from '../storage/storage';
 import { tupleSlot } from '../avro/decoder';
 import { type AvroRecordType, FieldIds, recordOf } from './avroFields';
 import type { LocationMapper } from './location';

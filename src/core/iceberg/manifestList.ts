@@ -8,7 +8,7 @@
 import { readAvroFile } from '../avro/container';
 import { LakeError } from '../errors';
 import type { Int64 } from '../model';
-import type { Storage } from '../storage';
+import type { Storage } from '../storage/storage';
 import { FieldIds, get, recordOf } from './avroFields';
 import { type LocationMapper, isTablePath } from './location';
 import { type BoundPartitionField, partitionDisplay } from './partitionSpec';

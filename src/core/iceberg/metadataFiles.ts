@@ -8,7 +8,7 @@
  * HadoopTableOperations we treat a numeric hint as a floor and follow `v<N+1>`… when they exist.
  */
 import { LakeError } from '../errors';
-import { type FileEntry, type Storage, joinPath, readText } from '../storage';
+import { type FileEntry, type Storage, joinPath, readText } from '../storage/storage';
 
 export const METADATA_DIR = 'metadata';
 const HINT_FILES = ['version-hint.text', 'version-hint.txt'];

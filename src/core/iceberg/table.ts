@@ -5,7 +5,7 @@
  */
 import { LakeError, checkAborted } from '../errors';
 import type { DataFile, HistoryPage, SchemaVersion, StructType, Tombstone, VersionChanges, VersionId, VersionSelector } from '../model';
-import type { Storage } from '../storage';
+import type { Storage } from '../storage/storage';
 import { LocationMapper, isTablePath, pathSegments } from './location';
 import { type ManifestContents, type ManifestContext, decodeManifest, readManifestBytes, STATUS_ADDED, STATUS_DELETED } from './manifest';
 import { type ManifestFile, manifestsFromPaths, readManifestList } from './manifestList';

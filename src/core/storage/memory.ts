@@ -2,7 +2,7 @@
  * Storage over an in-memory map of files, for unit tests and the fuzzer: a table can be copied in,
  * altered byte by byte, and read back without touching the disk.
  */
-import { LakeError } from './errors';
+import { LakeError } from '../errors';
 import { type DirEntry, type FileEntry, type Storage, resolveInRoot } from './storage';
 
 export class MemStorage implements Storage {
@@ -10,7 +10,11 @@ export class MemStorage implements Storage {
   /** Every path read, for tests that check nothing outside a set was touched. */
   readonly reads: string[] = [];
 
-  constructor(readonly root = '/mem') {}
+  readonly url: string;
+
+  constructor(readonly root = '/mem') {
+    this.url = `memory://${root.replace(/^\/+/, '')}`;
+  }
 
   put(path: string, data: Uint8Array | string, mtime = 0): void {
     this.files.set(resolveInRoot(path), { bytes: typeof data === 'string' ? new TextEncoder().encode(data) : data, mtime });

@@ -3,7 +3,7 @@
  * ('' is the root itself). Implementations refuse any path that would leave the root, so a crafted
  * log cannot make the core read /etc/passwd; see `resolveInRoot`.
  */
-import { LakeError } from './errors';
+import { LakeError } from '../errors';
 
 /** A folder entry, as cheap to produce as a directory listing (no stat per entry). */
 export interface DirEntry {
@@ -18,13 +18,32 @@ export interface FileEntry extends DirEntry {
   size: number;
   /** Modification time, ms since epoch. */
   mtime: number;
+  /**
+   * The object's version as its store names it (an S3/Azure/GCS ETag), when it has one: caches of
+   * remote bytes are keyed by it, so a rewritten object is never served stale.
+   */
+  etag?: string;
 }
 
 export interface Storage {
   /** Human-readable location of the root (a local path or URI), for messages. */
   readonly root: string;
-  /** Entries of a folder; an empty list when the folder does not exist. */
+  /**
+   * The root as a location URL: `file:///…` for a folder, `s3://bucket/prefix`, `gs://…`,
+   * `abfss://container@account.dfs.core.windows.net/…` for object stores (see location.ts).
+   */
+  readonly url: string;
+  /**
+   * Entries of a folder; an empty list when the folder does not exist. Object stores answer with
+   * FileEntry (size and time come with the listing at no extra cost); a local folder may not.
+   */
   list(dir: string): Promise<DirEntry[]>;
+  /**
+   * Entries of a folder whose names sort after `after` (byte order), for log tails: an object
+   * store starts its listing there instead of paging through 100k older commits. Optional:
+   * `listAfter` below falls back to `list`.
+   */
+  listFrom?(dir: string, after: string): Promise<DirEntry[]>;
   /**
    * Whether a folder holds an entry whose name passes `test`, stopping at the first (detection
    * asks this of 100k-entry logs, whose full listing takes ~100 ms). Optional: `hasEntry` below
@@ -70,6 +89,12 @@ export function isInRoot(path: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** Entries of `dir` named after `after` in byte order, sorted by name. */
+export async function listAfter(storage: Storage, dir: string, after: string): Promise<DirEntry[]> {
+  const all = storage.listFrom ? await storage.listFrom(dir, after) : (await storage.list(dir)).filter((e) => e.name > after);
+  return all.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 export async function hasEntry(storage: Storage, dir: string, test: (name: string) => boolean): Promise<boolean> {

@@ -6,11 +6,13 @@
 import type { Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as nodePath from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { LakeError } from '../errors';
-import { type DirEntry, type FileEntry, type Storage, resolveInRoot } from '../storage';
+import { type DirEntry, type FileEntry, type Storage, resolveInRoot } from './storage';
 
 export class FsStorage implements Storage {
   readonly root: string;
+  readonly url: string;
   private realRoot: Promise<string>;
 
   /**
@@ -20,6 +22,7 @@ export class FsStorage implements Storage {
    */
   constructor(root: string, private readonly opts: { streamListings?: boolean } = {}) {
     this.root = nodePath.resolve(root);
+    this.url = pathToFileURL(this.root).href;
     this.realRoot = fs.realpath(this.root).catch(() => this.root);
   }
 
