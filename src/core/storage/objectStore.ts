@@ -39,6 +39,21 @@ export interface ListOptions {
   signal?: AbortSignal;
 }
 
+export interface GetOptions {
+  /** Bytes [start, end); past the end of the object the answer is shorter (possibly empty). */
+  range?: { start: number; end: number };
+  /** Fail with `changed` unless the object still has this ETag (parts of one read must agree). */
+  ifMatch?: string;
+  signal?: AbortSignal | undefined;
+}
+
+export interface GetResult {
+  bytes: Uint8Array;
+  /** The whole object's size (Content-Range total, or Content-Length without a range). */
+  size: number;
+  etag?: string;
+}
+
 export interface ObjectStore {
   /** The store's location (bucket/container, empty path). */
   readonly location: Location;
@@ -50,8 +65,42 @@ export interface ObjectStore {
   listPage(prefix: string, opts: ListOptions): Promise<ListPage>;
   /** Metadata of one object, undefined when absent. */
   head(key: string, signal?: AbortSignal): Promise<ObjectMeta | undefined>;
-  /** Bytes of an object, or of [start, end). Absent object → LakeError('missing'). */
-  get(key: string, range?: { start: number; end: number }, signal?: AbortSignal): Promise<Uint8Array>;
+  /**
+   * Bytes of an object, or of a range of it. Absent object → LakeError('missing'); a range
+   * starting at or past the end (HTTP 416) → empty bytes with the object's size when known.
+   */
+  get(key: string, opts?: GetOptions): Promise<GetResult>;
+}
+
+/** Objects above this are read as parallel range requests of this size (after object_store). */
+export const PART_SIZE = 8 * 1024 * 1024;
+/** Range requests of one object in flight at once. */
+const PART_CONCURRENCY = 8;
+
+/**
+ * A whole object: small ones in one request; big ones (a 50 MB commit, a checkpoint) by a first
+ * part that tells the size, then the other parts in parallel, each required to carry the first
+ * part's ETag so a rewrite mid-read cannot splice two versions.
+ */
+export async function getWhole(store: ObjectStore, key: string, signal?: AbortSignal): Promise<Uint8Array> {
+  const first = await store.get(key, { range: { start: 0, end: PART_SIZE }, signal });
+  if (first.size <= first.bytes.length) return first.bytes;
+  const out = new Uint8Array(first.size);
+  out.set(first.bytes, 0);
+  const starts: number[] = [];
+  for (let s = first.bytes.length; s < first.size; s += PART_SIZE) starts.push(s);
+  let next = 0;
+  const worker = async () => {
+    while (next < starts.length) {
+      const start = starts[next++]!;
+      const end = Math.min(first.size, start + PART_SIZE);
+      const part = await store.get(key, { range: { start, end }, ...(first.etag ? { ifMatch: first.etag } : {}), signal });
+      if (part.bytes.length !== end - start) throw new LakeError('corrupt', `object changed or was cut short while read: got ${part.bytes.length} of ${end - start} bytes at ${start}`, key);
+      out.set(part.bytes, start);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PART_CONCURRENCY, starts.length) }, worker));
+  return out;
 }
 
 /** Every page of a listing, in order. */
@@ -131,7 +180,7 @@ export class PrefixStorage implements Storage {
   }
 
   async read(path: string): Promise<Uint8Array> {
-    return this.store.get(this.key(path));
+    return getWhole(this.store, this.key(path));
   }
 
   async readRange(path: string, start: number, end: number): Promise<Uint8Array> {
@@ -139,7 +188,7 @@ export class PrefixStorage implements Storage {
       throw new LakeError('invalid-argument', `invalid byte range ${start}–${end}`, path);
     }
     if (end <= start) return new Uint8Array(0);
-    return this.store.get(this.key(path), { start, end });
+    return (await this.store.get(this.key(path), { range: { start, end } })).bytes;
   }
 
   async stat(path: string): Promise<FileEntry | undefined> {
