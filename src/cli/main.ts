@@ -5,7 +5,6 @@
  * int64 in JSON: numbers while exact (|n| ≤ 2^53−1), decimal strings beyond; ids that are 64-bit
  * by nature (Iceberg snapshot ids) are always strings.
  */
-import { FsStorage } from '../core/storage/local';
 import { detectTables } from '../core/detect';
 import { LakeError } from '../core/errors';
 import { stringifyJson } from '../core/json';
@@ -16,11 +15,12 @@ import { UsageError, parseArgs } from './args';
 import { formatHistory, formatSchema, formatSnapshot, table, terminalText, visible } from './format';
 import { writeSnapshotJson } from './json';
 import { ROWS_COMMANDS, runRowsCommand } from './rowsCommands';
+import { STORAGE_BOOLEANS, STORAGE_VALUED, openStorage, usedRemote } from './storageArgs';
 
 const USAGE = `Usage: lakelens <command> [options]
 
 Commands:
-  detect <dir>                 list Delta, Iceberg and Hudi tables under a folder
+  detect <dir|uri>             list Delta, Iceberg and Hudi tables under a folder or prefix
   history <table>              versions / snapshots, newest first   [--limit N] [--before V]
   snapshot <table>             files and metadata at a version      [--files] [--stats]
   schema <table>               the schema at a version
@@ -31,15 +31,26 @@ Commands:
 Version selection (snapshot, schema, rows, sql, export):
   --version N | --timestamp ISO-8601 | --snapshot-id ID | --ref NAME
 
+Tables are folders or object-store URIs: s3://bucket/path (s3a:// too), gs://bucket/path,
+abfss://container@account.dfs.core.windows.net/path, az://container/path,
+https://account.blob.core.windows.net/container/path. Credentials come from each platform's
+standard chain (AWS profiles and environment, Azure connection string / key / SAS /
+DefaultAzureCredential, Google Application Default Credentials, STORAGE_EMULATOR_HOST).
+
 Options:
+  --profile P    S3: the AWS profile (else AWS_PROFILE)
+  --region R     S3: the region (else AWS_REGION, the profile, or the bucket's own)
+  --endpoint URL the object store's endpoint (MinIO, R2, Azurite, an emulator…)
+  --azure-account A   Azure: the storage account for az:// URIs
+  --anonymous    unsigned requests, for public buckets
   --json         print one JSON document (int64 beyond 2^53 as strings)
   --format F     delta | iceberg | hudi, for folders holding more than one (UniForm)
   --depth N      detect: how deep to look (default 10)
   -h, --help     this help
 `;
 
-const VALUED = new Set(['limit', 'before', 'version', 'timestamp', 'snapshot-id', 'ref', 'format', 'depth', 'offset', 'out']);
-const BOOLEANS = new Set(['json', 'help', 'files', 'stats']);
+const VALUED = new Set(['limit', 'before', 'version', 'timestamp', 'snapshot-id', 'ref', 'format', 'depth', 'offset', 'out', ...STORAGE_VALUED]);
+const BOOLEANS = new Set(['json', 'help', 'files', 'stats', ...STORAGE_BOOLEANS]);
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, flags } = parseArgs(argv, VALUED, BOOLEANS);
@@ -57,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
       offset: intFlag(flags, 'offset'),
       out: typeof out === 'string' ? out : undefined,
       json: flags.has('json'),
+      flags,
     });
   }
   if (rest.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(rest[0])}`);
@@ -67,13 +79,13 @@ async function main(argv: string[]): Promise<number> {
   switch (cmd) {
     case 'detect': {
       const depth = intFlag(flags, 'depth');
-      const tables = await detectTables(new FsStorage(target), depth === undefined ? {} : { maxDepth: depth });
+      const tables = await detectTables(await openStorage(target, flags), depth === undefined ? {} : { maxDepth: depth });
       const result = tables.map((t) => ({ path: t.path === '' ? '.' : t.path, format: t.format }));
       out(result, () => (result.length ? table(['FORMAT', 'PATH'], result.map((t) => [t.format, t.path])) : 'no tables found'));
       return 0;
     }
     case 'history': {
-      const storage = new FsStorage(target);
+      const storage = await openStorage(target, flags);
       const t = await openTable(storage, formatFlag(flags), readerOptions(storage));
       const before = flags.get('before');
       const page = await t.history({ limit: intFlag(flags, 'limit') ?? 100, ...(typeof before === 'string' ? { before: t.format === 'delta' ? Number(before) : before } : {}) });
@@ -82,7 +94,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'snapshot': {
       const sel = selector(flags);
-      const storage = new FsStorage(target);
+      const storage = await openStorage(target, flags);
       const t = await openTable(storage, formatFlag(flags), readerOptions(storage));
       const snap = await t.snapshot(sel);
       if (json) writeSnapshotJson((c) => process.stdout.write(c), snap, flags.has('stats'));
@@ -91,7 +103,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'schema': {
       const sel = selector(flags);
-      const storage = new FsStorage(target);
+      const storage = await openStorage(target, flags);
       const t = await openTable(storage, formatFlag(flags), readerOptions(storage));
       const snap = await t.snapshot(sel);
       out(snap.schema, () => formatSchema(snap.schema.fields));
@@ -145,6 +157,8 @@ main(process.argv.slice(2))
   .then(
   (code) => {
     process.exitCode = code;
+    // idle keep-alive connections to an object store would hold the process for seconds
+    if (usedRemote) process.stdout.write('', () => process.exit(code));
   },
   (err: unknown) => {
     if (err instanceof UsageError) {
@@ -156,5 +170,6 @@ main(process.argv.slice(2))
     // messages name files and quote table content: inert text, one line
     process.stderr.write(`lakelens: ${visible(msg.replace(/\s*\n\s*/g, ' '))}\n`);
     process.exitCode = 1;
+    if (usedRemote) process.stderr.write('', () => process.exit(1));
   },
 );

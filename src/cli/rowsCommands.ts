@@ -15,7 +15,6 @@ import * as nodePath from 'node:path';
 import { countOf } from '../core/format';
 import { stringifyJson } from '../core/json';
 import type { TableFormat, VersionSelector } from '../core/model';
-import { FsStorage } from '../core/storage/local';
 import { openTable } from '../core/table';
 import { readerOptions } from './bigCheckpoints';
 import { EXPORT_FORMATS, type ExportFormat } from '../query/export';
@@ -24,6 +23,7 @@ import type { ColumnInfo, Row } from '../query/rows';
 import type { RowsLabel } from '../query/engine';
 import { UsageError } from './args';
 import { table, visible } from './format';
+import { openStorage } from './storageArgs';
 
 export const ROWS_COMMANDS = new Set(['rows', 'sql', 'export']);
 
@@ -34,6 +34,8 @@ export interface RowsOptions {
   offset: number | undefined;
   out: string | undefined;
   json: boolean;
+  /** All flags, for the storage options (--profile, --endpoint…). */
+  flags: Map<string, string | true>;
 }
 
 const MAX_CELL = 60;
@@ -45,7 +47,7 @@ export async function runRowsCommand(cmd: string, args: string[], opts: RowsOpti
   if (cmd === 'sql' ? rest.length > 0 || query === undefined : query !== undefined) {
     throw new UsageError(cmd === 'sql' ? 'sql needs exactly one query: lakelens sql <table> "SELECT … FROM t"' : `unexpected argument ${JSON.stringify(query)}`);
   }
-  const storage = new FsStorage(target);
+  const storage = await openStorage(target, opts.flags);
   // one engine for the process (it also reads big checkpoints); closed before exit so its temp folder goes too
   const engine = new QueryEngine();
   try {

@@ -141,13 +141,14 @@ export const COMMANDS: Record<string, Handler> = {
   copyTablePath: async (ctx, arg) => {
     const entry = await tableArg(ctx, arg, 'Copy the path of which table?');
     if (!entry) return;
-    await vscode.env.clipboard.writeText(entry.root.fsPath);
-    void vscode.window.setStatusBarMessage(`Copied ${entry.root.fsPath}`, 3000);
+    await vscode.env.clipboard.writeText(entry.location);
+    void vscode.window.setStatusBarMessage(`Copied ${entry.location}`, 3000);
   },
 
   revealInExplorer: async (ctx, arg) => {
     const entry = await tableArg(ctx, arg, 'Reveal which table?');
-    if (entry) await vscode.commands.executeCommand('revealInExplorer', entry.root);
+    if (entry?.remote) void vscode.window.showInformationMessage(`Lakelens: ${entry.location} is in an object store, not in the Explorer.`);
+    else if (entry) await vscode.commands.executeCommand('revealInExplorer', entry.root);
   },
 
   inspectFile: async (ctx, id, path) => {
@@ -157,14 +158,14 @@ export const COMMANDS: Record<string, Handler> = {
       void vscode.window.showInformationMessage(`Lakelens: ${path} is not a Parquet file; only Parquet footers can be inspected.`);
       return;
     }
-    const doc = await vscode.workspace.openTextDocument(parquetUri(entry.root.fsPath, path));
+    const doc = await vscode.workspace.openTextDocument(parquetUri(entry.location, path));
     await vscode.window.showTextDocument(doc, { preview: true });
   },
 
   openCommit: async (ctx, id, version) => {
     const entry = await tableArg(ctx, id);
     if (!entry || typeof version !== 'number') return;
-    const doc = await vscode.workspace.openTextDocument(commitUri(entry.root.fsPath, version));
+    const doc = await vscode.workspace.openTextDocument(commitUri(entry.location, version));
     await vscode.languages.setTextDocumentLanguage(doc, 'json');
     await vscode.window.showTextDocument(doc, { preview: true });
   },

@@ -13,7 +13,7 @@ export class TableDecorations implements vscode.FileDecorationProvider, vscode.D
   private readonly sub: vscode.Disposable;
 
   constructor(private readonly registry: Registry) {
-    this.sub = registry.onDidChange((e) => this.emitter.fire(e ? e.root : undefined));
+    this.sub = registry.onDidChange((e) => (e?.remote ? undefined : this.emitter.fire(e ? e.root : undefined)));
   }
 
   provideFileDecoration(uri: vscode.Uri): vscode.FileDecoration | undefined {

@@ -8,6 +8,7 @@ import { commitPath } from '../core/delta/logPath';
 import { forEachJsonLine } from '../core/ndjson';
 import { stringifyJson } from '../core/json';
 import { FsStorage } from '../core/storage/local';
+import type { Storage } from '../core/storage/storage';
 import { readers } from './lazy';
 import type { Log } from './log';
 
@@ -38,12 +39,17 @@ export function parquetUri(root: string, path: string): vscode.Uri {
   return virtualUri(PARQUET_SCHEME, root, path, `${path.split('/').pop()} (footer).yaml`);
 }
 
-export function registerDocuments(log: Log): vscode.Disposable {
+/**
+ * `storageOf(root)` gives the storage of a table the registry knows (remote tables need their
+ * connection's credentials); a root it does not know is read as a local folder.
+ */
+export function registerDocuments(log: Log, storageOf: (root: string) => Promise<Storage | undefined>): vscode.Disposable {
+  const open = async (root: string) => (await storageOf(root)) ?? new FsStorage(root);
   const commits: vscode.TextDocumentContentProvider = {
     async provideTextDocumentContent(uri) {
       const t = target(uri);
       try {
-        const bytes = await new FsStorage(t.root).read(t.path);
+        const bytes = await (await open(t.root)).read(t.path);
         const actions: unknown[] = [];
         forEachJsonLine(bytes, t.path, 'delta', (v) => actions.push(expandStats(v)));
         return stringifyJson(actions, 2) + '\n';
@@ -56,7 +62,7 @@ export function registerDocuments(log: Log): vscode.Disposable {
     async provideTextDocumentContent(uri) {
       const t = target(uri);
       try {
-        return await readers().describeParquet(new FsStorage(t.root), t.path);
+        return await readers().describeParquet(await open(t.root), t.path);
       } catch (err) {
         return `# ${log.error(`inspecting ${t.path}`, err)}\n`;
       }

@@ -4,7 +4,6 @@
  */
 import * as os from 'node:os';
 import type { QueryEngine, TableQuery } from '../query/engine';
-import { FsStorage } from '../core/storage/local';
 import { query } from './lazy';
 import type { TableEntry } from './registry';
 
@@ -22,7 +21,7 @@ export function queryEngine(): Promise<QueryEngine> {
 export async function tableQuery(entry: TableEntry): Promise<TableQuery> {
   let q = tables.get(entry.id);
   if (!q) {
-    q = (await queryEngine()).table(new FsStorage(entry.root.fsPath));
+    q = (await queryEngine()).table(await entry.storage());
     tables.set(entry.id, q);
   }
   return q;

@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
     view,
     view.onDidExpandElement((e) => tree.setExpanded(e.element, true)),
     view.onDidCollapseElement((e) => tree.setExpanded(e.element, false)),
-    registerDocuments(log),
+    registerDocuments(log, async (root) => registry.all().find((e) => e.location === root)?.storage()),
     vscode.window.registerFileDecorationProvider(new TableDecorations(registry)),
     ...registerCommands(ctx),
   );

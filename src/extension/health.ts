@@ -18,7 +18,7 @@ export async function healthReport(entry: TableEntry, snap: Snapshot, now = Date
     smallFileThreshold: cfg.smallFileThresholdBytes,
     now,
     costPerGbMonth: cfg.storageCostPerGBMonth,
-    tablePath: entry.root.fsPath,
+    tablePath: entry.location,
   };
   if (table.format === 'delta') {
     const log = await (table as DeltaTable).log();

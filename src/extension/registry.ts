@@ -10,12 +10,16 @@ import { detectFormats, detectTables } from '../core/detect';
 import { globMatcher } from '../core/glob';
 import type { Snapshot, TableFormat, VersionSelector } from '../core/model';
 import { FsStorage } from '../core/storage/local';
+import type { StoreConfig } from '../core/storage/config';
+import type { Storage } from '../core/storage/storage';
+import { storageFor } from '../core/storage/storageFor';
 import type { LakeTable } from '../core/table';
 import { readers } from './lazy';
 import { queryEngine } from './engine';
 import type { ParquetActionSource } from '../core/options';
 import { HOST_SLICE_MS, filesExclude, settings } from './config';
 import type { Log } from './log';
+import { type RemoteConnection, type RemoteSecrets, canonicalUri, remoteScanDepth } from './remote';
 
 const GENERIC_NAMES = new Set(['delta', 'table', 'data', 'iceberg', 'hudi', 'tbl']);
 const VERSION_CACHE = 4;
@@ -30,9 +34,21 @@ export function snapshotLabel(s: Snapshot): string {
   return String(s.version);
 }
 
+/** Where a table in an object store came from: its location and how to reach it. */
+export interface RemoteOrigin {
+  /** The table's location URL (canonical spelling). */
+  location: string;
+  /** The connection it was found under, or undefined when opened by URI. */
+  connection?: string;
+  config: () => Promise<StoreConfig>;
+}
+
 export class TableEntry {
   readonly id: string;
   readonly name: string;
+  /** A local folder's path, or an object-store URL: what the table is opened from. */
+  readonly location: string;
+  private storageP?: Promise<Storage>;
   /** Latest snapshot summary once loaded, for labels that must render synchronously. */
   summary?: { version: string | number; label: string; numFiles: number; sizeBytes: number; timestamp: number | null; notes: number };
   error?: string;
@@ -48,24 +64,39 @@ export class TableEntry {
     readonly relPath: string,
     /** Added explicitly by the user rather than found by the scan. */
     readonly opened: boolean,
+    /** Set for tables in object stores. */
+    readonly remote?: RemoteOrigin,
   ) {
-    this.id = `${root.fsPath}#${format}`;
-    const parts = root.fsPath.split(/[\\/]/).filter(Boolean);
-    const last = parts.at(-1) ?? root.fsPath;
+    this.location = remote ? remote.location : root.fsPath;
+    this.id = `${this.location}#${format}`;
+    const parts = (remote ? remote.location.replace(/^[a-z0-9+.-]+:\/\/[^/]*/i, '') : root.fsPath).split(/[\\/]/).filter(Boolean);
+    const last = parts.at(-1) ?? this.location;
     this.name = GENERIC_NAMES.has(last.toLowerCase()) && parts.length > 1 ? `${parts.at(-2)}/${last}` : last;
   }
 
+  /** The table's storage (one per entry: the query engine's cache and sandbox key on it). */
+  storage(): Promise<Storage> {
+    this.storageP ??= (async () =>
+      // the host must stay responsive: local folders are listed in batches
+      this.remote ? storageFor(this.remote.location, await this.remote.config()) : new FsStorage(this.root.fsPath, { streamListings: true }))();
+    this.storageP.catch(() => (this.storageP = undefined));
+    return this.storageP;
+  }
+
   table(): Promise<LakeTable> {
-    // the host must stay responsive: readers pause for the event loop every 15 ms of parsing
-    const storage = new FsStorage(this.root.fsPath, { streamListings: true });
-    // big checkpoints are read by the DuckDB engine, loaded only when one is met
-    const parquetActions: ParquetActionSource = async function* (path, signal) {
-      yield* (await queryEngine()).parquetActions(storage)(path, signal);
-    };
-    this.tableP ??= readers().openTable(storage, this.format, { yieldEveryMs: HOST_SLICE_MS, parquetActions }).catch((err) => {
-      this.tableP = undefined;
-      throw err;
-    });
+    this.tableP ??= this.storage()
+      .then((storage) => {
+        // big checkpoints are read by the DuckDB engine, loaded only when one is met
+        const parquetActions: ParquetActionSource = async function* (path, signal) {
+          yield* (await queryEngine()).parquetActions(storage)(path, signal);
+        };
+        // readers pause for the event loop every 15 ms of parsing
+        return readers().openTable(storage, this.format, { yieldEveryMs: HOST_SLICE_MS, parquetActions });
+      })
+      .catch((err) => {
+        this.tableP = undefined;
+        throw err;
+      });
     return this.tableP;
   }
 
@@ -112,6 +143,8 @@ export class TableEntry {
 
 export class Registry implements vscode.Disposable {
   private readonly entries = new Map<string, TableEntry>();
+  /** Tables in object stores, found under connections or opened by URI (kept across rescans). */
+  private readonly remoteEntries = new Map<string, TableEntry>();
   private readonly emitter = new vscode.EventEmitter<TableEntry | undefined>();
   /** Fires with a table that changed, or undefined when the list itself changed. */
   readonly onDidChange = this.emitter.event;
@@ -121,7 +154,12 @@ export class Registry implements vscode.Disposable {
   private readonly pending = new Map<string, NodeJS.Timeout>();
   scanned = false;
 
-  constructor(private readonly log: Log) {
+  private readonly discovered = new Map<string, Promise<TableEntry[]>>();
+
+  constructor(
+    private readonly log: Log,
+    readonly secrets?: RemoteSecrets,
+  ) {
     for (const glob of ['**/_delta_log/**', '**/metadata/**', '**/.hoodie/**', '**/_delta_log', '**/metadata', '**/.hoodie']) {
       const w = vscode.workspace.createFileSystemWatcher(glob);
       w.onDidCreate((u) => this.onFsEvent(u), undefined, this.disposables);
@@ -139,16 +177,78 @@ export class Registry implements vscode.Disposable {
   }
 
   all(): TableEntry[] {
-    return [...this.entries.values()].sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : a.format < b.format ? -1 : 1));
+    return [...this.entries.values(), ...this.remoteEntries.values()].sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : a.format < b.format ? -1 : 1));
   }
 
   get(id: string): TableEntry | undefined {
-    return this.entries.get(id);
+    return this.entries.get(id) ?? this.remoteEntries.get(id);
+  }
+
+  /** Local tables (the workspace's and those opened from folders). */
+  local(): TableEntry[] {
+    return this.all().filter((e) => !e.remote);
+  }
+
+  /** Remote tables found under a connection (by name), or opened by URI (undefined). */
+  remote(connection: string | undefined): TableEntry[] {
+    return [...this.remoteEntries.values()].filter((e) => e.remote?.connection === connection);
+  }
+
+  /** Adds (or returns) the entry of a remote table. */
+  addRemote(location: string, format: TableFormat, relPath: string, origin: RemoteOrigin): TableEntry {
+    const id = `${location}#${format}`;
+    const existing = this.remoteEntries.get(id);
+    if (existing && existing.remote?.connection === origin.connection) return existing;
+    const e = new TableEntry(vscode.Uri.parse(location), format, undefined, relPath, true, origin);
+    this.remoteEntries.set(id, e);
+    this.emitter.fire(undefined);
+    return e;
+  }
+
+  /**
+   * The tables under a connection's prefix: a delimiter listing per level, to the connection's
+   * scan depth (never a recursive listing of the bucket); cached until refreshed.
+   */
+  discover(conn: RemoteConnection): Promise<TableEntry[]> {
+    let p = this.discovered.get(conn.name);
+    if (!p) {
+      p = (async () => {
+        const t0 = Date.now();
+        const config = () => (this.secrets ? this.secrets.config(conn) : Promise.resolve({}));
+        const base = canonicalUri(conn.uri);
+        const storage = await storageFor(base, await config());
+        const tables = await vscode.window.withProgress({ location: { viewId: 'lakelens.tables' }, title: `Listing ${conn.name}` }, () =>
+          detectTables(storage, { maxDepth: remoteScanDepth(conn) }),
+        );
+        this.log.info(`connection ${conn.name}: ${tables.length} table(s) under ${base} in ${Date.now() - t0} ms`);
+        return tables.map((t) => {
+          const location = t.path === '' ? base : `${base}/${t.path}`;
+          return this.addRemote(location, t.format, t.path === '' ? '.' : t.path, { location, connection: conn.name, config });
+        });
+      })();
+      p.catch(() => this.discovered.delete(conn.name));
+      this.discovered.set(conn.name, p);
+    }
+    return p;
+  }
+
+  /** Opens the table at a URI ("Open Table from URI…"), with the store's default credentials. */
+  async openUri(uri: string): Promise<TableEntry[]> {
+    const location = canonicalUri(uri);
+    const formats = await detectFormats(await storageFor(location, {}), '');
+    return formats.map((f) => this.addRemote(location, f, location, { location, config: async () => ({}) }));
+  }
+
+  /** Forgets the remote tables of a connection (or the ones opened by URI). */
+  dropRemote(connection: string | undefined): void {
+    if (connection !== undefined) this.discovered.delete(connection);
+    for (const [k, e] of this.remoteEntries) if (e.remote?.connection === connection) this.remoteEntries.delete(k);
+    this.emitter.fire(undefined);
   }
 
   /** Tables rooted at a folder (one per format). */
   byRoot(uri: vscode.Uri): TableEntry[] {
-    return this.all().filter((e) => e.root.fsPath === uri.fsPath);
+    return this.local().filter((e) => e.root.fsPath === uri.fsPath);
   }
 
   /** Scans all workspace folders (joins a scan already running). */
@@ -232,7 +332,7 @@ export class Registry implements vscode.Disposable {
     const i = parts.findIndex((p) => p === '_delta_log' || p === 'metadata' || p === '.hoodie');
     if (i <= 0) return;
     const root = parts.slice(0, i).join(path.sep) || path.sep;
-    const known = this.all().filter((e) => e.root.fsPath === root);
+    const known = this.local().filter((e) => e.root.fsPath === root);
     if (known.length === 0) {
       this.scheduleRescan(1000);
       return;
@@ -272,6 +372,8 @@ export class Registry implements vscode.Disposable {
       this.emitter.fire(entry);
     } else {
       for (const e of this.entries.values()) e.invalidate();
+      for (const e of this.remoteEntries.values()) e.invalidate();
+      this.discovered.clear();
       void this.scan();
     }
   }

@@ -14,6 +14,7 @@ import type { Storage } from '../core/storage/storage';
 import type { InstancePool } from './instances';
 import { firstLine } from './sandbox';
 import { ident, str } from './sql';
+import { localFiles } from './staging';
 
 const BATCH = 16_384;
 
@@ -169,9 +170,10 @@ function plan(file: string, schema: Map<string, string>): Plan {
 /** A ParquetActionSource over the table's sandboxed DuckDB instance. */
 export function duckdbParquetActions(pool: InstancePool, storage: Storage): ParquetActionSource {
   return async function* (path: string, signal?: AbortSignal) {
-    if (!storage.localPath) throw new LakeError('unsupported', 'delta: checkpoints can only be read from local folders', path);
-    const root = storage.localPath('');
-    const file = storage.localPath(path);
+    const local = localFiles(storage);
+    await local.ensure([{ path }], 'checkpoint', signal);
+    const root = local.root;
+    const file = local.pathOf(path);
     const entry = await pool.acquire(root);
     const conn = await entry.instance.connect();
     const onAbort = () => conn.interrupt();

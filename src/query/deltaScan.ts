@@ -10,6 +10,7 @@ import type { Storage } from '../core/storage/storage';
 import { constantSql } from './constants';
 import { readDeletionVector } from './deletionVectors';
 import type { ColumnMatch, ScanFile, ScanPlan } from './scanPlan';
+import { localFiles } from './staging';
 
 const PARALLEL_DV_READS = 16;
 
@@ -51,6 +52,5 @@ function localPath(storage: Storage, f: DataFile): string {
   if (f.path.startsWith('/') || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(f.path)) {
     throw new LakeError('out-of-root', 'delta: data file is outside the table folder; Lakelens reads only files inside the table', f.path);
   }
-  if (!storage.localPath) throw new LakeError('unsupported', 'rows can only be read from tables on the local file system', storage.root);
-  return storage.localPath(f.path);
+  return localFiles(storage).pathOf(f.path);
 }

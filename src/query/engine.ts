@@ -30,6 +30,7 @@ import type { ScanPlan } from './scanPlan';
 import { strList } from './sql';
 import { exportRows, type ExportFormat } from './export';
 import { verifyFiles } from './verify';
+import { localFiles } from './staging';
 
 export type { EngineOptions } from './instances';
 export type { ColumnInfo, Row } from './rows';
@@ -129,8 +130,7 @@ export class TableQuery {
     readonly storage: Storage,
     private readonly opts: TableOptions = {},
   ) {
-    if (!storage.localPath) throw new LakeError('unsupported', 'rows can only be read from tables on the local file system', storage.root);
-    this.root = storage.localPath('');
+    this.root = localFiles(storage).root;
   }
 
   /** Cache key of a snapshot's plan and relation under this table's options. */

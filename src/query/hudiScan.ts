@@ -19,6 +19,7 @@ import type { DataFile, Field, PartitionValue } from '../core/model';
 import { constantSql } from './constants';
 import type { PlanContext } from './engine';
 import type { ScanFile, ScanPlan } from './scanPlan';
+import { localFiles } from './staging';
 
 /** Key generators whose partition path segments are the partition fields' values, verbatim. */
 const VALUE_KEY_GENERATORS = /^(org\.apache\.hudi\.keygen\.)?(SimpleKeyGenerator|SimpleAvroKeyGenerator|ComplexKeyGenerator|ComplexAvroKeyGenerator|NonpartitionedKeyGenerator|NonpartitionedAvroKeyGenerator|GlobalDeleteKeyGenerator)$/;
@@ -109,8 +110,7 @@ function localPath(ctx: PlanContext, f: DataFile): string {
   if (f.path.startsWith('/') || /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(f.path)) {
     throw new LakeError('out-of-root', 'hudi: base file is outside the table folder; Lakelens reads only files inside the table', f.path);
   }
-  if (!ctx.storage.localPath) throw new LakeError('unsupported', 'rows can only be read from tables on the local file system', ctx.storage.root);
-  return ctx.storage.localPath(f.path);
+  return localFiles(ctx.storage).pathOf(f.path);
 }
 
 /**

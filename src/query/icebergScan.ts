@@ -18,6 +18,7 @@ import type { DataFile, Field } from '../core/model';
 import { constantSql } from './constants';
 import { defaultSql } from './defaults';
 import type { PlanContext } from './engine';
+import { localFiles } from './staging';
 import { type DeleteSource, type DeleteTarget, positionDeletes } from './icebergDeletes';
 import type { EqualityDeletes, ScanFile, ScanPlan } from './scanPlan';
 
@@ -25,8 +26,7 @@ export async function icebergScanPlan(snap: IcebergSnapshot, ctx: PlanContext): 
   const { storage } = ctx;
   const absPath = (f: DataFile): string => {
     if (!isTablePath(f.path)) throw new LakeError('out-of-root', 'iceberg: file is outside the table folder (its location could not be mapped onto it)', f.path);
-    if (!storage.localPath) throw new LakeError('unsupported', 'rows can only be read from tables on the local file system', storage.root);
-    return storage.localPath(f.path);
+    return localFiles(storage).pathOf(f.path);
   };
   const requireParquet = (f: DataFile, what: string) => {
     const fmt = (f.fileFormat ?? 'parquet').toLowerCase();

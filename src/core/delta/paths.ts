@@ -5,6 +5,8 @@
  * table, the decoded absolute path or URI otherwise (readers later refuse those).
  */
 
+import { isRemoteLocation, parseLocation, relativeTo } from '../storage/location';
+
 /** Decodes %XX escapes, leaving malformed ones as written. */
 export function decodeUriPath(s: string): string {
   if (!s.includes('%')) return s;
@@ -38,7 +40,7 @@ export function canonicalDeltaPath(raw: string, rootAbs: string): string {
   let p = raw;
   const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(p);
   if (scheme) {
-    if (scheme[1]!.toLowerCase() !== 'file') return decodeUriPath(p);
+    if (scheme[1]!.toLowerCase() !== 'file') return remoteRelative(p, rootAbs) ?? decodeUriPath(p);
     p = p.slice(5).replace(/^\/\/(localhost)?(?=\/)/, '');
   }
   p = decodeUriPath(p);
@@ -47,6 +49,21 @@ export function canonicalDeltaPath(raw: string, rootAbs: string): string {
   if (p === root) return '';
   if (p.startsWith(root + '/')) return normalizeRelative(p.slice(root.length + 1));
   return p;
+}
+
+/**
+ * An absolute object-store URI inside a table that lives in an object store (`s3a://b/t/x` for a
+ * table read as `s3://b/t`): the relative path. Undefined when either is not a store location or
+ * the file lies elsewhere (another bucket or prefix), which readers then refuse.
+ */
+function remoteRelative(raw: string, rootUrl: string): string | undefined {
+  if (!isRemoteLocation(rootUrl)) return undefined;
+  try {
+    const rel = relativeTo(parseLocation(rootUrl), parseLocation(raw));
+    return rel === undefined ? undefined : normalizeRelative(rel);
+  } catch {
+    return undefined;
+  }
 }
 
 /** True when a canonical path names a file inside the table (relative, not climbing out). */

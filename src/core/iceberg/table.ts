@@ -7,6 +7,7 @@ import { LakeError, checkAborted } from '../errors';
 import type { DataFile, HistoryPage, SchemaVersion, StructType, Tombstone, VersionChanges, VersionId, VersionSelector } from '../model';
 import type { Storage } from '../storage/storage';
 import { LocationMapper, isTablePath, pathSegments } from './location';
+import { isRemoteLocation, parseLocation, relativeTo } from '../storage/location';
 import { type ManifestContents, type ManifestContext, decodeManifest, readManifestBytes, STATUS_ADDED, STATUS_DELETED } from './manifest';
 import { type ManifestFile, manifestsFromPaths, readManifestList } from './manifestList';
 import type { TableOptions } from '../options';
@@ -32,6 +33,22 @@ interface Loaded {
   md: TableMetadata;
   mapper: LocationMapper;
   mapping: { from: string; to: string } | null;
+}
+
+/**
+ * Whether the recorded location is where the table is read: by path for local folders (the
+ * scheme and authority of a local table's location name another machine's file system), by
+ * store and path for object stores (`s3a://b/t` is `s3://b/t`; another bucket is not).
+ */
+function sameLocation(recorded: string, root: string): boolean {
+  if (isRemoteLocation(root) && isRemoteLocation(recorded)) {
+    try {
+      return relativeTo(parseLocation(root), parseLocation(recorded)) === '';
+    } catch {
+      return false;
+    }
+  }
+  return pathSegments(recorded).join('/') === pathSegments(root).join('/');
 }
 
 export class IcebergTable {
@@ -69,8 +86,8 @@ export class IcebergTable {
     const path = choice.current.path;
     const md = decodeMetadataFile(await this.storage.read(path), path);
     const mapper = new LocationMapper(md.location);
-    const root = (this.storage.localPath?.('') ?? this.storage.root).replace(/\\/g, '/');
-    const same = pathSegments(md.location).join('/') === pathSegments(root).join('/');
+    const root = (this.storage.localPath?.('') ?? this.storage.url).replace(/\\/g, '/');
+    const same = sameLocation(md.location, root);
     return { metadataFile: path, chosenBy: choice.chosenBy, choiceNotes: choice.notes, listing, md, mapper, mapping: same ? null : { from: md.location, to: root } };
   }
 

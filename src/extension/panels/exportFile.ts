@@ -1,6 +1,7 @@
 /**
  * Export with a save dialog and a cancellable progress notification.
  */
+import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { formatCount } from '../../core/format';
@@ -25,7 +26,7 @@ export async function exportWithDialog(
 ): Promise<void> {
   const fmt = format ?? ((await vscode.window.showQuickPick(['parquet', 'csv', 'jsonl'], { placeHolder: 'Export format' })) as ExportFormat | undefined);
   if (!fmt) return;
-  const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(path.dirname(entry.root.fsPath));
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri ?? (entry.remote ? vscode.Uri.file(os.homedir()) : vscode.Uri.file(path.dirname(entry.root.fsPath)));
   const target = await vscode.window.showSaveDialog({
     defaultUri: vscode.Uri.joinPath(folder, `${baseName.replace(/[^\w.-]+/g, '_')}.${fmt}`),
     filters: FILTERS[fmt],

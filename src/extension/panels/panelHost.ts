@@ -109,5 +109,5 @@ export function showPanel(
 
 /** Reference of a table for the views. */
 export function tableRef(entry: TableEntry): { id: string; name: string; format: TableEntry['format']; path: string } {
-  return { id: entry.id, name: entry.name, format: entry.format, path: entry.root.fsPath };
+  return { id: entry.id, name: entry.name, format: entry.format, path: entry.location };
 }

@@ -8,9 +8,12 @@ import type { DataFile, Field, Tombstone, VersionInfo } from '../../core/model';
 import { isArray, isMap, isStruct, typeToString } from '../../core/model';
 import type { PartitionSummary } from '../../core/partitions';
 import type { TableEntry } from '../registry';
+import type { RemoteConnection } from '../remote';
 
 export const CTX = {
   group: 'lakelens.group',
+  connection: 'lakelens.connection',
+  opened: 'lakelens.openedUris',
   table: (format: string) => `lakelens.table.${format}`,
   versions: 'lakelens.versions',
   version: 'lakelens.version',
@@ -30,6 +33,10 @@ export const CTX = {
 
 export type Node =
   | { kind: 'group'; label: string; entries: TableEntry[] }
+  /** A remote connection: a bucket prefix whose tables are listed below it. */
+  | { kind: 'connection'; conn: RemoteConnection }
+  /** Tables opened by URI ("Open Table from URI…"). */
+  | { kind: 'opened'; entries: TableEntry[] }
   | { kind: 'table'; entry: TableEntry }
   | { kind: 'versions'; entry: TableEntry }
   | { kind: 'version'; entry: TableEntry; info: VersionInfo }
@@ -114,18 +121,42 @@ function buildTreeItem(node: Node, extensionUri: vscode.Uri, expanded: Set<strin
       it.description = countOf(node.entries.length, 'table');
       return it;
     }
+    case 'connection': {
+      const it = new vscode.TreeItem(node.conn.name, C.Collapsed);
+      it.id = `connection:${node.conn.name}`;
+      it.contextValue = CTX.connection;
+      it.iconPath = new vscode.ThemeIcon(node.conn.uri.startsWith('s3') ? 'cloud' : node.conn.uri.startsWith('gs') ? 'cloud' : 'azure');
+      it.description = node.conn.uri;
+      it.tooltip = tip([
+        ['Connection', node.conn.name],
+        ['Prefix', node.conn.uri],
+        ['Endpoint', node.conn.endpoint],
+        ['Profile', node.conn.profile],
+        ['Credentials', node.conn.auth ?? 'default chain'],
+      ]);
+      return it;
+    }
+    case 'opened': {
+      const it = new vscode.TreeItem('Opened from URI', C.Expanded);
+      it.id = 'opened-uris';
+      it.contextValue = CTX.opened;
+      it.iconPath = new vscode.ThemeIcon('link');
+      it.description = countOf(node.entries.length, 'table');
+      return it;
+    }
     case 'table': {
       const e = node.entry;
       const it = new vscode.TreeItem(e.name, expanded.has(e.id) ? C.Expanded : C.Collapsed);
       it.id = `table:${e.id}`;
       it.contextValue = CTX.table(e.format);
       it.iconPath = formatIcon(extensionUri, e.format);
-      it.resourceUri = e.root;
+      if (!e.remote) it.resourceUri = e.root;
       const s = e.summary;
       it.description = e.error ? '⚠ cannot read' : s ? `${s.label} · ${countOf(s.numFiles, 'file')} · ${formatBytes(s.sizeBytes)}` : 'loading…';
       it.tooltip = tip([
         ['Format', FORMAT_NAME[e.format]],
-        ['Location', e.root.fsPath],
+        ['Location', e.location],
+        ['Connection', e.remote?.connection],
         ['Version', s ? String(s.version) : undefined],
         ['Updated', s?.timestamp ? `${isoTime(s.timestamp)} (${relativeTime(s.timestamp)})` : undefined],
         ['Error', e.error],

@@ -12,6 +12,7 @@ import type { Log } from '../log';
 import type { Registry, TableEntry } from '../registry';
 import { type Node, nestedFields, treeItem } from './nodes';
 import { healthSummary } from '../health';
+import { connections } from '../remote';
 
 const LAYERS: [RegExp, string][] = [
   [/^(bronze|raw|landing)$/i, '1'],
@@ -44,6 +45,8 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
   private readonly tableNodes = new Map<string, Node & { kind: 'table' }>();
   private readonly groups = new Map<string, Node & { kind: 'group' }>();
   private readonly sections = new Map<string, Node>();
+  private readonly connectionNodes = new Map<string, Node & { kind: 'connection' }>();
+  private readonly openedNode: Node & { kind: 'opened' } = { kind: 'opened', entries: [] };
   private readonly histories = new Map<string, HistoryState>();
   /** Health lines by snapshot: a new snapshot (a commit landed) gets its own. */
   private readonly healths = new WeakMap<Snapshot, { settings: string; line: Promise<Awaited<ReturnType<typeof healthSummary>> | undefined> }>();
@@ -86,7 +89,7 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     const p = this.parents.get(node);
     if (p || node.kind !== 'table') return p;
     // a table revealed before its group was rendered: find the group it belongs to
-    return this.roots().find((g) => g.kind === 'group' && g.entries.includes(node.entry));
+    return this.roots().find((g) => (g.kind === 'group' || g.kind === 'opened') && g.entries.includes(node.entry));
   }
 
   /**
@@ -154,6 +157,13 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
         for (const t of tables) if (!t.entry.summary && !t.entry.error) void this.loadSummary(t.entry, t);
         return tables;
       }
+      case 'connection':
+        return this.connectionChildren(node);
+      case 'opened': {
+        const tables = node.entries.map((e) => this.tableNode(e));
+        for (const t of tables) if (!t.entry.summary && !t.entry.error) void this.loadSummary(t.entry, t);
+        return this.adopt(node, tables);
+      }
       case 'table':
         return this.adopt(node, await this.tableChildren(node.entry));
       case 'versions':
@@ -187,7 +197,7 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     }
     const multiRoot = (vscode.workspace.workspaceFolders?.length ?? 0) > 1;
     const groups = new Map<string, { label: string; order: string; entries: TableEntry[] }>();
-    for (const e of this.registry.all()) {
+    for (const e of this.registry.local()) {
       const g = groupOf(e, multiRoot);
       const cur = groups.get(g.label) ?? { ...g, entries: [] };
       cur.entries.push(e);
@@ -204,7 +214,32 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
       for (const e of g.entries) this.parents.set(this.tableNode(e), node);
       out.push(node);
     }
+    // object stores: each connection, then the tables opened by URI
+    for (const conn of connections()) {
+      let node = this.connectionNodes.get(conn.name);
+      if (!node || JSON.stringify(node.conn) !== JSON.stringify(conn)) {
+        node = { kind: 'connection', conn };
+        this.connectionNodes.set(conn.name, node);
+      }
+      out.push(node);
+    }
+    const opened = this.registry.remote(undefined);
+    if (opened.length > 0) {
+      this.openedNode.entries = opened;
+      for (const e of opened) this.parents.set(this.tableNode(e), this.openedNode);
+      out.push(this.openedNode);
+    }
     return out;
+  }
+
+  /** The tables of a connection (found on first expansion), or a message saying why none show. */
+  private async connectionChildren(node: Node & { kind: 'connection' }): Promise<Node[]> {
+    const tables = await this.registry.discover(node.conn);
+    if (tables.length === 0) return [{ kind: 'message', text: `No tables under ${node.conn.uri}`, detail: 'Tables are prefixes with _delta_log/, metadata/*.metadata.json or .hoodie/ (setting lakelens.remote.scanDepth).', parentId: `connection:${node.conn.name}` }];
+    const nodes = tables.map((e) => this.tableNode(e));
+    for (const t of nodes) this.parents.set(t, node);
+    for (const t of nodes) if (!t.entry.summary && !t.entry.error) void this.loadSummary(t.entry, t);
+    return nodes;
   }
 
   /** Loads a table's latest snapshot in the background (two at a time) and refreshes its label. */
