@@ -7,12 +7,12 @@ import * as vscode from 'vscode';
 import { countOf } from '../core/format';
 import type { VersionId } from '../core/model';
 import type { Node } from './tree/nodes';
-import type { Ctx } from './ctx';
+import type { Ctx, Handler } from './ctx';
+import { REMOTE_COMMANDS } from './remoteCommands';
 import { commitUri, parquetUri } from './documents';
 import { pickTable, pickVersion } from './pick';
 import type { TableEntry } from './registry';
 
-type Handler = (ctx: Ctx, ...args: unknown[]) => unknown;
 
 /** Resolves the table a command is about from its arguments, or asks. */
 async function tableArg(ctx: Ctx, arg: unknown, placeHolder?: string): Promise<TableEntry | undefined> {
@@ -188,7 +188,7 @@ async function openFolderAsTable(ctx: Ctx, folder: vscode.Uri): Promise<TableEnt
 }
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {
-  return Object.entries(COMMANDS).map(([name, handler]) =>
+  return Object.entries({ ...COMMANDS, ...REMOTE_COMMANDS }).map(([name, handler]) =>
     vscode.commands.registerCommand(`lakelens.${name}`, async (...args: unknown[]) => {
       try {
         return await handler(ctx, ...args);

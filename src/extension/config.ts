@@ -34,6 +34,14 @@ export function settings(scope?: vscode.ConfigurationScope): Settings {
   };
 }
 
+/** The local cache of remote data files DuckDB reads (lakelens.cache.*). */
+export function cacheSettings(): { maxBytes: number; dir?: string } {
+  const c = vscode.workspace.getConfiguration('lakelens');
+  const max = c.get<number>('cache.maxBytes', 2 * 1024 ** 3);
+  const dir = c.get<string>('cache.folder', '');
+  return { maxBytes: Math.max(100 * 1024 ** 2, Number.isFinite(max) ? max : 2 * 1024 ** 3), ...(dir ? { dir } : {}) };
+}
+
 /** Globs from `files.exclude` that are switched on (conditional `when` entries are skipped). */
 export function filesExclude(scope?: vscode.ConfigurationScope): string[] {
   const ex = vscode.workspace.getConfiguration('files', scope).get<Record<string, boolean | { when: string }>>('exclude', {});

@@ -9,6 +9,9 @@ import type { Registry, TableEntry } from './registry';
 import type { TablesProvider } from './tree/provider';
 import type { Node } from './tree/nodes';
 
+/** A command: its context, then the arguments VS Code passes (a tree node, a URI, an id…). */
+export type Handler = (ctx: Ctx, ...args: unknown[]) => unknown;
+
 export interface Panels {
   schemaDiff(entry: TableEntry, from?: VersionId, to?: VersionId): void;
   preview(entry: TableEntry, version?: VersionId): void;

@@ -4,6 +4,7 @@
  */
 import * as os from 'node:os';
 import type { QueryEngine, TableQuery } from '../query/engine';
+import { cacheSettings } from './config';
 import { query } from './lazy';
 import type { TableEntry } from './registry';
 
@@ -11,7 +12,11 @@ let engineP: Promise<QueryEngine> | undefined;
 const tables = new Map<string, TableQuery>();
 
 export function queryEngine(): Promise<QueryEngine> {
-  engineP ??= Promise.resolve().then(() => new (query().QueryEngine)({ tempRoot: os.tmpdir() })).catch((err) => {
+  engineP ??= Promise.resolve().then(() => {
+    const q = query();
+    q.configureStaging(cacheSettings());
+    return new q.QueryEngine({ tempRoot: os.tmpdir() });
+  }).catch((err) => {
     engineP = undefined;
     throw err;
   });

@@ -35,6 +35,7 @@ import { localFiles } from './staging';
 export type { EngineOptions } from './instances';
 export type { ColumnInfo, Row } from './rows';
 export type { ExportFormat } from './export';
+export { configureStaging, stagingCache } from './staging';
 
 /** What a result says about its rows besides the rows themselves. */
 export interface RowsLabel {
