@@ -22,6 +22,13 @@ const command = dash < 0 ? [] : argv.slice(dash + 1);
 const onlyAt = flags.indexOf('--only');
 const names = onlyAt >= 0 ? flags[onlyAt + 1].split(',') : SERVERS;
 
+// nested under a run that already started them (npm test → test:unit): just run the command
+if (process.env.LAKELENS_TEST_SERVERS_UP === '1' && command.length > 0 && !flags.includes('--install')) {
+  const child = spawn(command[0], command.slice(1), { stdio: 'inherit' });
+  child.on('exit', (c, sig) => process.exit(c ?? (sig ? 1 : 0)));
+} else await main();
+
+async function main() {
 const mods = [];
 for (const n of names) mods.push(await import(`./${n}.mjs`));
 for (const m of mods) {
@@ -33,7 +40,7 @@ if (flags.includes('--install')) process.exit(0);
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lakelens-servers-'));
 const running = [];
-const env = {};
+const env = { LAKELENS_TEST_SERVERS_UP: '1' };
 let code = 1;
 try {
   // started one after another: on 2 cores, parallel starts only slow each other
@@ -60,3 +67,4 @@ try {
   else log(`server data and logs kept in ${root}`);
 }
 process.exit(code);
+}
