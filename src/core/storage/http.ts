@@ -10,9 +10,11 @@
 import { LakeError, checkAborted } from '../errors';
 
 export interface HttpRequest {
-  method: 'GET' | 'HEAD';
+  method: 'GET' | 'HEAD' | 'POST';
   url: URL;
   headers: Record<string, string>;
+  /** POST body (catalog clients only: token requests, Glue's and Unity Catalog's read calls). */
+  body?: string;
 }
 
 export interface HttpResponse {
@@ -30,6 +32,11 @@ export interface HttpOptions {
   retries?: number;
   /** First backoff, ms (default 100; doubles per retry, capped at 5 s, full jitter). */
   backoffMs?: number;
+  /**
+   * Allow POST: catalog clients, whose read calls and token requests are POSTs. Storage backends
+   * never set it, so no request to a bucket can be anything but GET or HEAD.
+   */
+  allowPost?: boolean;
 }
 
 export interface SendOptions {
@@ -56,6 +63,7 @@ export class HttpClient {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly backoffMs: number;
+  private readonly allowPost: boolean;
   /** Requests sent and bytes received, for benchmarks and tests. */
   readonly stats = { requests: 0, retries: 0, bytes: 0 };
 
@@ -65,10 +73,11 @@ export class HttpClient {
     this.timeoutMs = opts.timeoutMs ?? (Number(env['LAKELENS_HTTP_TIMEOUT_MS']) || 30_000);
     this.retries = opts.retries ?? (env['LAKELENS_HTTP_RETRIES'] !== undefined ? Number(env['LAKELENS_HTTP_RETRIES']) : 5);
     this.backoffMs = opts.backoffMs ?? 100;
+    this.allowPost = opts.allowPost ?? false;
   }
 
   async send(req: HttpRequest, opts: SendOptions): Promise<HttpResponse> {
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw new LakeError('invalid-argument', `refusing ${String(req.method)}: Lakelens only reads`);
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !(req.method === 'POST' && this.allowPost)) throw new LakeError('invalid-argument', `refusing ${String(req.method)}: Lakelens only reads`);
     await this.slot(opts.signal);
     try {
       return await this.attempts(req, opts);
@@ -105,7 +114,7 @@ export class HttpClient {
   /** One attempt: the response, or a RetryableError saying why it may be tried again. */
   private async once(req: HttpRequest, opts: SendOptions): Promise<HttpResponse | RetryableError> {
     const headers = { ...req.headers };
-    const attemptReq: HttpRequest = { method: req.method, url: new URL(req.url.href), headers };
+    const attemptReq: HttpRequest = { method: req.method, url: new URL(req.url.href), headers, ...(req.body !== undefined ? { body: req.body } : {}) };
     await opts.authorize?.(attemptReq);
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
@@ -113,7 +122,7 @@ export class HttpClient {
     let res: Response;
     let body: Uint8Array;
     try {
-      res = await fetch(attemptReq.url, { method: attemptReq.method, headers: attemptReq.headers, signal, redirect: 'manual' });
+      res = await fetch(attemptReq.url, { method: attemptReq.method, headers: attemptReq.headers, signal, redirect: 'manual', ...(attemptReq.body !== undefined ? { body: attemptReq.body } : {}) });
       body = req.method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await res.arrayBuffer());
     } catch (err) {
       if (opts.signal?.aborted) throw new LakeError('cancelled', 'cancelled');
@@ -127,7 +136,7 @@ export class HttpClient {
     const status = res.status;
     if ((status >= 200 && status < 300) || opts.accept?.includes(status)) {
       const declared = res.headers.get('content-length');
-      if (req.method === 'GET' && status !== 304 && declared !== null && res.headers.get('content-encoding') === null && Number(declared) !== body.length) {
+      if (req.method !== 'HEAD' && status !== 304 && declared !== null && res.headers.get('content-encoding') === null && Number(declared) !== body.length) {
         return new RetryableError(`body truncated: got ${body.length} of ${declared} bytes`);
       }
       return { status, headers: res.headers, body };
