@@ -188,7 +188,7 @@ describe('location mapping', () => {
       ['/test-warehouse/t', '/test-warehouse/t/data/f.parquet', 'data/f.parquet'],
       ['/test-warehouse/t', 'hdfs://localhost:20500/test-warehouse/t/data/f.parquet', 'data/f.parquet'],
       ['hdfs://localhost:20500/test-warehouse/t', '/test-warehouse/t/metadata/snap-1.avro', 'metadata/snap-1.avro'],
-      ['s3a://bucket/wh/t/', 's3://other-bucket/wh/t/data/a=1/f.parquet', 'data/a=1/f.parquet'],
+      ['s3a://bucket/wh/t/', 's3://bucket/wh/t/data/a=1/f.parquet', 'data/a=1/f.parquet'],
       ['gs://b/t', 'gs://b/t/data/f.parquet', 'data/f.parquet'],
       ['file:/tmp/t', 'file:/tmp/t/part-0.parquet', 'part-0.parquet'],
       ['file:///tmp/t', 'file:/tmp/t/part-0.parquet', 'part-0.parquet'],
@@ -206,6 +206,15 @@ describe('location mapping', () => {
       const p = m.tablePath(raw);
       assert.equal(p, raw);
       assert.equal(isTablePath(p), false, raw);
+    }
+    // a file in another bucket or account than the recorded location is not the table's, even at the same path
+    for (const [loc, raw] of [
+      ['s3a://bucket/wh/t/', 's3://other-bucket/wh/t/data/a=1/f.parquet'],
+      ['abfss://c@acct.dfs.core.windows.net/t', 'abfss://c@other.dfs.core.windows.net/t/f.parquet'],
+      ['gs://b/t', 's3://b/t/f.parquet'],
+    ] as const) {
+      assert.equal(tablePath(raw, loc), raw, `${raw} under ${loc}`);
+      assert.equal(isTablePath(tablePath(raw, loc)), false);
     }
     // relative paths outside a relative location climb out with `..` (refused by Storage)
     assert.equal(tablePath('data/persistent/t2/f', 'data/persistent/t'), '../t2/f');

@@ -12,6 +12,18 @@
  * goes through `tablePath`, so the same raw string always maps to the same table path.
  */
 
+import { type Location, isRemoteLocation, parseLocation, sameStore } from '../storage/location';
+
+/** The store of an object-store URI, or undefined for schemes that name none we know (hdfs://…). */
+function storeOf(uri: string): Location | undefined {
+  try {
+    const l = parseLocation(uri);
+    return l.kind === 'file' ? undefined : l;
+  } catch {
+    return undefined;
+  }
+}
+
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]+):(.*)$/s;
 /** A path needing normalisation: `.`/`..` segments, empty segments, or a trailing slash. */
 const DOTS_OR_EMPTY = /(^|\/)\.{1,2}(\/|$)|\/\/|^\/|\/$|^$/;
@@ -48,9 +60,13 @@ export class LocationMapper {
   private prefixBytes: Uint8Array | undefined;
 
   /** `location` is the table's recorded location (`location` in table metadata). */
+  /** The recorded location's object store (bucket, account), when it names one. */
+  private readonly store: Location | undefined;
+
   constructor(readonly location: string) {
     this.base = pathSegments(location);
     this.prefix = location.replace(/\/+$/, '') + '/';
+    this.store = isRemoteLocation(location) ? storeOf(location) : undefined;
   }
 
   /**
@@ -62,6 +78,12 @@ export class LocationMapper {
     if (raw.startsWith(this.prefix) && this.base.length > 0) {
       const rest = raw.slice(this.prefix.length);
       if (plainRelative(rest)) return rest;
+    }
+    // an object-store URI in another bucket or account than the recorded location is not this
+    // table's file, whatever its path: left as is, so reading it is refused
+    if (this.store !== undefined && isRemoteLocation(raw)) {
+      const other = storeOf(raw);
+      if (other && !sameStore(this.store, other)) return raw;
     }
     const segs = pathSegments(raw);
     const base = this.base;
