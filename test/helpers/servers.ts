@@ -27,6 +27,16 @@ const MARKER: Record<ServerName, string> = {
 
 const started = new Map<ServerName, Promise<Record<string, string>>>();
 
+/**
+ * Stops for the servers this file started. Registered once, when the module loads (a test file's
+ * top level), so the hook belongs to the root: an `after` called inside `server()` would attach to
+ * whatever hook or test awaited it (a `before` hook's `after` runs as soon as that hook ends).
+ */
+const stops: (() => Promise<void>)[] = [];
+after(async () => {
+  for (const stop of stops.splice(0).reverse()) await stop();
+});
+
 /** The environment entries of a running server (its address and anything else it exports). */
 export function server(name: ServerName): Promise<Record<string, string>> {
   if (process.env[MARKER[name]]) {
@@ -41,7 +51,7 @@ export function server(name: ServerName): Promise<Record<string, string>> {
       await mod.install();
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `lakelens-${name}-`));
       const s = await mod.start({ dataDir, log: () => undefined });
-      after(async () => {
+      stops.push(async () => {
         await s.stop();
         fs.rmSync(dataDir, { recursive: true, force: true });
       });
