@@ -51,7 +51,8 @@ try {
     const s = await m.start({ dataDir, log });
     running.push(s);
     Object.assign(env, s.env);
-    log(`${m.name}: up in ${Date.now() - t} ms (${Object.values(s.env).join(', ')})`);
+    // addresses only: a connection string or key a server exports is not for the log
+    log(`${m.name}: up in ${Date.now() - t} ms (${Object.entries(s.env).filter(([k]) => !/KEY|SECRET|TOKEN|CONNECTION|PASSWORD/i.test(k)).map(([, v]) => v).join(', ')})`);
   }
   if (command.length > 0) {
     const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...process.env, ...env } });
