@@ -13,7 +13,7 @@ export async function createBucket(endpoint: string, bucket: string): Promise<vo
 
 export async function uploadObject(endpoint: string, bucket: string, key: string, bytes: Uint8Array): Promise<void> {
   const url = `${endpoint}/upload/storage/v1/b/${encodeURIComponent(bucket)}/o?uploadType=media&name=${encodeURIComponent(key)}`;
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+  const res = await fetch(url, { method: 'POST', body: bytes });
   if (!res.ok) throw new Error(`upload ${key}: HTTP ${res.status} ${await res.text()}`);
   await res.arrayBuffer();
 }
