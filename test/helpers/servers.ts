@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after } from 'node:test';
 
-export type ServerName = 'moto' | 's3rver' | 'azurite' | 'fakeGcs';
+export type ServerName = 'moto' | 's3rver' | 'azurite' | 'fakeGcs' | 'unity';
 
 interface ServerModule {
   name: string;
@@ -23,6 +23,7 @@ const MARKER: Record<ServerName, string> = {
   s3rver: 'LAKELENS_TEST_S3RVER',
   azurite: 'LAKELENS_TEST_AZURITE',
   fakeGcs: 'LAKELENS_TEST_FAKE_GCS',
+  unity: 'LAKELENS_TEST_UNITY',
 };
 
 const started = new Map<ServerName, Promise<Record<string, string>>>();
@@ -73,5 +74,7 @@ function load(name: ServerName): Promise<unknown> {
       return import('../../scripts/servers/azurite.mjs');
     case 'fakeGcs':
       return import('../../scripts/servers/fakeGcs.mjs');
+    case 'unity':
+      return import('../../scripts/servers/unity.mjs');
   }
 }
