@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { log } from './lib.mjs';
 
-export const SERVERS = ['moto', 's3rver', 'azurite', 'fakeGcs'];
+export const SERVERS = ['moto', 's3rver', 'azurite', 'fakeGcs', 'icebergRest'];
 
 const argv = process.argv.slice(2);
 const dash = argv.indexOf('--');

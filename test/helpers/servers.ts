@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { after } from 'node:test';
 
-export type ServerName = 'moto' | 's3rver' | 'azurite' | 'fakeGcs' | 'unity';
+export type ServerName = 'moto' | 's3rver' | 'azurite' | 'fakeGcs' | 'unity' | 'icebergRest';
 
 interface ServerModule {
   name: string;
@@ -24,6 +24,7 @@ const MARKER: Record<ServerName, string> = {
   azurite: 'LAKELENS_TEST_AZURITE',
   fakeGcs: 'LAKELENS_TEST_FAKE_GCS',
   unity: 'LAKELENS_TEST_UNITY',
+  icebergRest: 'LAKELENS_TEST_ICEBERG_REST',
 };
 
 const started = new Map<ServerName, Promise<Record<string, string>>>();
@@ -76,5 +77,7 @@ function load(name: ServerName): Promise<unknown> {
       return import('../../scripts/servers/fakeGcs.mjs');
     case 'unity':
       return import('../../scripts/servers/unity.mjs');
+    case 'icebergRest':
+      return import('../../scripts/servers/icebergRest.mjs');
   }
 }
