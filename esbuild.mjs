@@ -10,13 +10,20 @@ const external = ['vscode', '@duckdb/node-api', '@duckdb/node-bindings'];
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', legalComments: 'none' };
 
 const exists = (p) => fs.existsSync(p);
-// the object-store backends (signing, credential chains) are their own bundle, dist/remote.js,
-// required by storageFor only when a remote table is opened (src/core/storage/remote.ts)
+// the object-store backends (signing, credential chains) and the catalog clients are bundles of
+// their own, dist/remote.js and dist/catalogs.js, required only when a remote table or a catalog
+// is opened (src/core/storage/remote.ts, src/catalog/clients.ts)
+const APART = [
+  { importer: path.join('core', 'storage', 'storageFor.ts'), spec: './remote', out: './remote.js' },
+  { importer: path.join('catalog', 'open.ts'), spec: './clients', out: './catalogs.js' },
+];
 const remoteApart = {
   name: 'remote-apart',
   setup(b) {
-    b.onResolve({ filter: /^\.\/remote$/ }, (args) =>
-      args.importer.endsWith(path.join('core', 'storage', 'storageFor.ts')) ? { path: './remote.js', external: true } : undefined);
+    b.onResolve({ filter: /^\.\/(remote|clients)$/ }, (args) => {
+      const hit = APART.find((a) => args.path === a.spec && args.importer.endsWith(a.importer));
+      return hit ? { path: hit.out, external: true } : undefined;
+    });
   },
 };
 const webviewEntries = exists('src/webviews')
@@ -42,6 +49,10 @@ const builds = [
   },
   {
     ...common, entryPoints: ['src/core/storage/remote.ts'], outfile: 'dist/remote.js',
+    platform: 'node', format: 'cjs', target: 'node20', external,
+  },
+  exists('src/catalog/clients.ts') && {
+    ...common, entryPoints: ['src/catalog/clients.ts'], outfile: 'dist/catalogs.js',
     platform: 'node', format: 'cjs', target: 'node20', external,
   },
   {
