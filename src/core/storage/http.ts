@@ -126,7 +126,7 @@ export class HttpClient {
       body = req.method === 'HEAD' ? new Uint8Array(0) : new Uint8Array(await res.arrayBuffer());
     } catch (err) {
       if (opts.signal?.aborted) throw new LakeError('cancelled', 'cancelled');
-      if (timeout.aborted) return new RetryableError(`no answer within ${Math.round(this.timeoutMs / 1000)} s`);
+      if (timeout.aborted) return new RetryableError(`no answer within ${this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`}`);
       const code = errCode(err);
       if (code && NET_CODES.has(code)) return new RetryableError(code === 'ECONNREFUSED' ? 'connection refused (is the server running?)' : `connection failed (${code})`);
       // fetch wraps socket errors in "TypeError: fetch failed"; a body cut off mid-read lands here too
