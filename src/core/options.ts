@@ -16,4 +16,10 @@ export interface TableOptions {
    */
   parquetActions?: ParquetActionSource;
   bigParquetBytes?: number;
+  /**
+   * Iceberg: the current metadata file as a catalog says (an absolute URI inside the table's
+   * store, or a path relative to the table root). Used instead of the version hint and the
+   * listing of metadata/, which a catalog-managed table need not keep up to date.
+   */
+  metadataLocation?: string;
 }

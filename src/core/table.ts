@@ -26,6 +26,8 @@ export interface LakeTable {
 
 /** Opens the table rooted at `storage`; `format` picks one side of a multi-format (UniForm) table. */
 export async function openTable(storage: Storage, format?: TableFormat, opts?: TableOptions): Promise<LakeTable> {
+  // a catalog named the Iceberg metadata file: nothing to detect (its folder need not be metadata/)
+  if (format === 'iceberg' && opts?.metadataLocation !== undefined) return new IcebergTable(storage, opts);
   const formats = await detectFormats(storage, '');
   if (formats.length === 0) {
     throw new LakeError('not-a-table', 'not a Delta, Iceberg or Hudi table: no _delta_log/, metadata/*.metadata.json or .hoodie/ found', storage.root);

@@ -8,6 +8,7 @@
  * HadoopTableOperations we treat a numeric hint as a floor and follow `v<N+1>`… when they exist.
  */
 import { LakeError } from '../errors';
+import { isRemoteLocation, parseLocation, relativeTo } from '../storage/location';
 import { type FileEntry, type Storage, joinPath, readText } from '../storage/storage';
 
 export const METADATA_DIR = 'metadata';
@@ -146,6 +147,36 @@ export async function findCurrentByHint(storage: Storage): Promise<HintedMetadat
     // a symlink out of the table, a permission problem: the listing reports it its way
   }
   return undefined;
+}
+
+/** How a catalog's choice is named in snapshots (`metadataChosenBy`). */
+export const CHOSEN_BY_CATALOG = 'current metadata from the catalog';
+
+/**
+ * The metadata file a catalog names, as a table path: an absolute URI (or local path) mapped
+ * onto the table's storage whatever its spelling (`file:/x` as Java writes it, `s3a://`), or a
+ * path relative to the table root. One outside the table's store or root is refused: reading it
+ * would mean reading where the table's storage was never pointed.
+ */
+export function catalogMetadata(storage: Storage, metadataLocation: string): HintedMetadata {
+  const raw = metadataLocation.trim().replace(/^file:\/(?!\/)/i, 'file:///');
+  const absolute = isRemoteLocation(raw) || /^file:/i.test(raw) || raw.startsWith('/') || /^[A-Za-z]:[\\/]/.test(raw);
+  let rel: string | undefined;
+  if (absolute) {
+    try {
+      rel = relativeTo(parseLocation(storage.url), parseLocation(raw));
+    } catch {
+      rel = undefined;
+    }
+  } else rel = raw.replace(/\\/g, '/').replace(/^\.\//, '');
+  const segs = rel?.split('/') ?? [];
+  if (rel === undefined || rel === '' || segs.some((s) => s === '..' || s === '.' || s === '')) {
+    throw new LakeError('out-of-root', `iceberg: the catalog's metadata file ${metadataLocation} is not inside the table's location ${storage.url}`);
+  }
+  const name = segs[segs.length - 1]!;
+  const dir = segs.slice(0, -1).join('/');
+  const current = parseMetadataFileName(name, dir) ?? { name, path: rel, version: null, gzipName: /\.gz(\.|$)/.test(name) };
+  return { current, chosenBy: CHOSEN_BY_CATALOG, notes: [] };
 }
 
 async function fromHint(storage: Storage, hintPath: string, versioned: MetadataFileRef[], notes: string[]): Promise<{ file: MetadataFileRef; how: string } | undefined> {

@@ -12,7 +12,7 @@ import { type ManifestContents, type ManifestContext, decodeManifest, readManife
 import { type ManifestFile, manifestsFromPaths, readManifestList } from './manifestList';
 import type { TableOptions } from '../options';
 import { type Yielder, yielderFor } from '../yielder';
-import { METADATA_DIR, type MetadataListing, findCurrentByHint, findCurrentMetadata } from './metadataFiles';
+import { CHOSEN_BY_CATALOG, METADATA_DIR, type MetadataListing, catalogMetadata, findCurrentByHint, findCurrentMetadata } from './metadataFiles';
 import { type BoundPartitionField, bindSpec } from './partitionSpec';
 import { type ColumnRef, type IcebergSchema, columnIndexFor } from './schema';
 import { commitOrder, selectSnapshot, versionInfo } from './selection';
@@ -56,12 +56,14 @@ export class IcebergTable {
   private loading?: Promise<Loaded>;
 
   private readonly yielder: Yielder;
+  private readonly metadataLocation: string | undefined;
 
   constructor(
     readonly storage: Storage,
     opts: TableOptions = {},
   ) {
     this.yielder = yielderFor(opts);
+    this.metadataLocation = opts.metadataLocation;
   }
 
   /** Forgets the cached metadata so the next call sees new commits. */
@@ -79,8 +81,8 @@ export class IcebergTable {
   }
 
   private async loadNow(): Promise<Loaded> {
-    // a numeric version hint settles the current file with a few stats; otherwise list metadata/
-    const hinted = await findCurrentByHint(this.storage);
+    // a catalog's word settles it; else a numeric version hint with a few stats; else list metadata/
+    const hinted = this.metadataLocation !== undefined ? catalogMetadata(this.storage, this.metadataLocation) : await findCurrentByHint(this.storage);
     const listing = hinted ? undefined : await findCurrentMetadata(this.storage);
     const choice = hinted ?? listing!;
     const path = choice.current.path;
@@ -98,11 +100,23 @@ export class IcebergTable {
    */
   private async metadataListing(loaded: Loaded): Promise<{ listing: MetadataListing; notes: string[] }> {
     if (loaded.listing) return { listing: loaded.listing, notes: [] };
-    const listing = await findCurrentMetadata(this.storage);
+    const byCatalog = loaded.chosenBy === CHOSEN_BY_CATALOG;
+    let listing: MetadataListing;
+    try {
+      listing = await findCurrentMetadata(this.storage);
+    } catch (err) {
+      if (!byCatalog) throw err;
+      // the catalog named the file: a metadata/ that cannot be listed only costs the file list
+      const name = loaded.metadataFile.slice(loaded.metadataFile.lastIndexOf('/') + 1);
+      const current = { name, path: loaded.metadataFile, version: null, gzipName: false };
+      return { listing: { files: [current], current, chosenBy: loaded.chosenBy, notes: [], names: new Set() }, notes: [`metadata/ not listed (${(err as Error).message}); only the catalog's metadata file is known`] };
+    }
     const notes =
       listing.current.path === loaded.metadataFile
         ? []
-        : [`listing metadata/ would choose ${listing.current.path} (${listing.chosenBy}); ${loaded.metadataFile} is shown, found from the version hint as Java's HadoopTableOperations finds it`];
+        : byCatalog
+          ? [`listing metadata/ would choose ${listing.current.path} (${listing.chosenBy}); ${loaded.metadataFile} is shown, the catalog's current metadata file`]
+          : [`listing metadata/ would choose ${listing.current.path} (${listing.chosenBy}); ${loaded.metadataFile} is shown, found from the version hint as Java's HadoopTableOperations finds it`];
     return { listing, notes };
   }
 
