@@ -25,7 +25,9 @@ import { openTable } from '../src/core/table';
 import { corpusIndex, tableRoot } from './helpers/corpus';
 import { restProxy, tokenIssuer } from './helpers/icebergRestProxy';
 import { lakeError } from './helpers/lakeError';
+import { S3Uploader } from './helpers/s3Upload';
 import { server } from './helpers/servers';
+import * as icebergRestServer from '../scripts/servers/icebergRest.mjs';
 
 /** Corpus tables registered, by namespace: Hadoop and metastore names, gzipped metadata, deletes, DVs. */
 const TABLES: { ns: string[]; name: string; corpus: string }[] = [
@@ -75,7 +77,9 @@ function comparable(s: IcebergSnapshot): unknown {
 }
 
 before(async () => {
+  const t0 = Date.now();
   uri = (await server('icebergRest'))['LAKELENS_TEST_ICEBERG_REST']!;
+  process.stderr.write(`iceberg REST fixture ready in ${Date.now() - t0} ms\n`);
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'lakelens-irc-'));
   const index = corpusIndex();
   const made = new Set<string>();
@@ -283,6 +287,83 @@ describe('Iceberg REST catalog (Apache Iceberg REST fixture)', () => {
       await proxy.close();
       await issuer.close();
     }
+  });
+});
+
+/**
+ * The vended path end to end: a second fixture with an S3 warehouse on s3rver (behind its SigV4
+ * verifier, key S3RVER) and CATALOG_INCLUDE__CREDENTIALS, which puts the catalog's S3 keys into
+ * loadTable's config. The client's own storage settings name the endpoint only, with an empty
+ * environment: the table reads only if the vended keys are used.
+ */
+describe('vended S3 credentials from the fixture (s3rver warehouse)', () => {
+  const BUCKET = 'irc-vended';
+  let s3 = '';
+  let vendingUri = '';
+  let stop: (() => Promise<void>) | undefined;
+  let dataDir = '';
+  const local = () => copies.get('lake.duck.eq_deletes')!.dir;
+
+  before(async () => {
+    s3 = (await server('s3rver'))['LAKELENS_TEST_S3RVER']!;
+    const up = new S3Uploader({ endpoint: s3, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
+    await up.createBucket(BUCKET);
+    await up.uploadDir(BUCKET, 'wh/db/eq', local());
+    await icebergRestServer.install();
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lakelens-irc-s3-'));
+    const t0 = Date.now();
+    const started = await icebergRestServer.start({
+      dataDir,
+      log: () => undefined,
+      env: {
+        CATALOG_WAREHOUSE: `s3://${BUCKET}/wh`,
+        CATALOG_IO__IMPL: 'org.apache.iceberg.aws.s3.S3FileIO',
+        CATALOG_S3_ENDPOINT: s3,
+        CATALOG_S3_PATH__STYLE__ACCESS: 'true',
+        CATALOG_S3_ACCESS__KEY__ID: 'S3RVER',
+        CATALOG_S3_SECRET__ACCESS__KEY: 'S3RVER',
+        CATALOG_CLIENT_REGION: 'us-east-1',
+        CATALOG_INCLUDE__CREDENTIALS: 'true',
+      },
+    });
+    process.stderr.write(`second fixture (S3 warehouse) up in ${Date.now() - t0} ms\n`);
+    stop = started.stop;
+    vendingUri = started.env['LAKELENS_TEST_ICEBERG_REST']!;
+    const post = async (p: string, body: unknown) => {
+      const res = await fetch(`${vendingUri}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (!res.ok) throw new Error(`${p}: ${res.status} ${(await res.text()).slice(0, 400)}`);
+    };
+    await post('/v1/namespaces', { namespace: ['db'], properties: {} });
+    await post('/v1/namespaces/db/register', { name: 'eq', 'metadata-location': `s3://${BUCKET}/wh/db/eq/metadata/v7.metadata.json` });
+  });
+
+  after(async () => {
+    await stop?.();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  test('loadTable vends the keys; the table read with them equals the local copy', async () => {
+    const storage = { s3: { endpoint: s3, pathStyle: true, region: 'us-east-1' }, env: {} };
+    const cat = await openIcebergRestCatalog({ name: 'vending', type: 'iceberg-rest', uri: vendingUri, storage }, {}, { http: { retries: 1, backoffMs: 10 } });
+    const loaded = await cat.loadTable(['db'], 'eq');
+    assert.equal(loaded.location, `s3://${BUCKET}/wh/db/eq`);
+    assert.equal(loaded.metadataLocation, `s3://${BUCKET}/wh/db/eq/metadata/v7.metadata.json`);
+    assert.equal(loaded.info['vended credentials'], 'S3 keys');
+    assert.equal(loaded.storage.s3?.credentials?.accessKeyId, 'S3RVER');
+    assert.equal(loaded.storage.s3?.credentialSource, 'catalog "vending" (vended)');
+    assert.equal(loaded.storage.s3?.endpoint, s3, 'the definition supplies the endpoint the fixture does not vend');
+    assert.ok(!JSON.stringify(loaded.info).includes('S3RVER'), 'info never holds the keys');
+    const remote = await openTable(await storageFor(loaded.location, loaded.storage), 'iceberg', { metadataLocation: loaded.metadataLocation! });
+    const a = (await remote.snapshot()) as IcebergSnapshot;
+    const b = await new IcebergTable(new FsStorage(local())).snapshot();
+    assert.equal(a.metadataFile, 'metadata/v7.metadata.json');
+    assert.equal(String(a.version), String(b.version));
+    assert.deepEqual(a.schema, b.schema);
+    assert.deepEqual(a.files, b.files);
+    assert.deepEqual(await remote.history(), await new IcebergTable(new FsStorage(local())).history());
+    // the verifier checks signatures: other keys are refused, so the read above used the vended ones
+    const wrong = { ...loaded.storage, s3: { ...loaded.storage.s3, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'wrong' } } };
+    await assert.rejects((async () => (await openTable(await storageFor(loaded.location, wrong), 'iceberg', { metadataLocation: loaded.metadataLocation! })).snapshot())(), lakeError('denied', undefined, /catalog "vending" \(vended\)/));
   });
 });
 

@@ -196,7 +196,8 @@ class IcebergRestCatalog implements Catalog {
     const md = r.metadata;
     for (const k of ['table-uuid', 'format-version', 'current-snapshot-id', 'last-updated-ms']) if (md[k] !== undefined && md[k] !== null) info[k] = String(md[k]);
     const mdProps = strings(md['properties']);
-    for (const [k, v] of Object.entries(mdProps)) info[`property ${k}`] = v;
+    // table properties are for display; a writer that left credentials in them does not get them shown
+    for (const [k, v] of Object.entries(mdProps)) if (!/secret|token|password|access-key|sas|credential/i.test(k)) info[`property ${k}`] = v;
     info['vended credentials'] = describeVended(props);
     return {
       format: 'iceberg',
