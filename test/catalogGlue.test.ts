@@ -199,7 +199,7 @@ describe('AWS Glue client on moto', () => {
     const g = await glue();
     for (const [name, dir] of [['delta_param', DELTA], ['delta_sniffed', DELTA], ['ice', ICEBERG]] as const) {
       const l = await g.loadTable(['lake'], name);
-      const remote = await (await openTable(await storageFor(l.location, l.storage), l.format)).snapshot();
+      const remote = await (await openTable(await storageFor(l.location, l.storage), l.format, l.metadataLocation ? { metadataLocation: l.metadataLocation } : {})).snapshot();
       const local = await (await openTable(new FsStorage(dir), l.format)).snapshot();
       assert.deepEqual(essence(remote), essence(local), name);
     }

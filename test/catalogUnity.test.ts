@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, describe, test, type TestContext } from 'node:test';
-import { type Catalog, type CatalogDefinition, type CatalogSecrets } from '../src/catalog/catalog';
+import type { CatalogDefinition, CatalogSecrets } from '../src/catalog/catalog';
 import { mapTemporaryCredentials, openUnityCatalog, parseIni } from '../src/catalog/unity';
 import { isLakeError } from '../src/core/errors';
 import { FsStorage } from '../src/core/storage/local';
