@@ -60,7 +60,7 @@ describe('tables without a local path read through the staging cache', () => {
     test(rel, async () => {
       const local = await rowsOf(new FsStorage(corpusPath(rel)));
       const mem = memCopy(corpusPath(rel));
-      assert.equal(mem.localPath, undefined, 'the copy has no local path, as an object store');
+      assert.equal((mem as Storage).localPath, undefined, 'the copy has no local path, as an object store');
       const staged = await rowsOf(mem);
       assert.deepEqual(staged, local);
       assert.ok(localFiles(mem).staged);

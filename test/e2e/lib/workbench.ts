@@ -252,6 +252,22 @@ export class Workbench {
     await waitUntil(async () => !(await quick.isVisible()) || (await input.getAttribute('placeholder')) !== placeholder, 15_000, `quick pick item ${String(label)} did not take`);
   }
 
+  /**
+   * Answers the input box a command opened (a free-text question, or a quick pick's typed value):
+   * fills it with `text` and presses Enter, then waits until the box closes or asks the next
+   * question (its prompt or placeholder changes).
+   */
+  async answer(text: string): Promise<void> {
+    const quick = this.page.locator('.quick-input-widget');
+    const input = quick.locator('.quick-input-box input');
+    await quick.waitFor({ state: 'visible' });
+    const before = `${await input.getAttribute('placeholder')}|${await quick.locator('.quick-input-message').innerText().catch(() => '')}|${await input.getAttribute('aria-label')}`;
+    await input.fill(text);
+    await this.page.keyboard.press('Enter');
+    const now = async () => `${await input.getAttribute('placeholder')}|${await quick.locator('.quick-input-message').innerText().catch(() => '')}|${await input.getAttribute('aria-label')}`;
+    await waitUntil(async () => !(await quick.isVisible()) || (await now()) !== before || (await input.inputValue()) === '', 15_000, `input "${text.slice(0, 20)}…" did not take`);
+  }
+
   /** A notification toast containing text. */
   notification(text: string | RegExp): Locator {
     return this.page.locator('.notifications-toasts .notification-toast', { hasText: text });
