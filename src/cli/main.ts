@@ -6,7 +6,7 @@
  * by nature (Iceberg snapshot ids) are always strings.
  */
 import { detectTables } from '../core/detect';
-import { LakeError } from '../core/errors';
+import { isLakeError } from '../core/errors';
 import { stringifyJson } from '../core/json';
 import type { TableFormat, VersionSelector } from '../core/model';
 import { openTable } from '../core/table';
@@ -15,7 +15,8 @@ import { UsageError, parseArgs } from './args';
 import { formatHistory, formatSchema, formatSnapshot, table, terminalText, visible } from './format';
 import { writeSnapshotJson } from './json';
 import { ROWS_COMMANDS, runRowsCommand } from './rowsCommands';
-import { STORAGE_BOOLEANS, STORAGE_VALUED, openStorage, usedRemote } from './storageArgs';
+import { STORAGE_BOOLEANS, STORAGE_VALUED, openStorage, resolveTarget, usedRemote } from './storageArgs';
+import { CATALOG_COMMANDS, runCatalogCommand } from './catalogCommands';
 
 const USAGE = `Usage: lakelens <command> [options]
 
@@ -27,6 +28,8 @@ Commands:
   rows <table>                 rows at a version                    [--limit N] [--offset K]
   sql <table> "<query>"        read-only SQL; the version is the view t  [--limit N]
   export <table> --out FILE    rows to FILE.parquet, .csv or .jsonl
+  catalogs                     the configured catalogs
+  ls <catalog>[:<namespace>]   namespaces and tables of a catalog
 
 Version selection (snapshot, schema, rows, sql, export):
   --version N | --timestamp ISO-8601 | --snapshot-id ID | --ref NAME
@@ -37,7 +40,12 @@ https://account.blob.core.windows.net/container/path. Credentials come from each
 standard chain (AWS profiles and environment, Azure connection string / key / SAS /
 DefaultAzureCredential, Google Application Default Credentials, STORAGE_EMULATOR_HOST).
 
+A <table> may also be a catalog table: <catalog>:<namespace>.<table> (nested namespaces:
+<catalog>:<ns1>.<ns2>.<table>), from --catalogs FILE (JSON or YAML), LAKELENS_CATALOGS,
+~/.pyiceberg.yaml or ~/.databrickscfg.
+
 Options:
+  --catalogs F   catalog definitions (JSON or YAML)
   --profile P    S3: the AWS profile (else AWS_PROFILE)
   --region R     S3: the region (else AWS_REGION, the profile, or the bucket's own)
   --endpoint URL the object store's endpoint (MinIO, R2, Azurite, an emulator…)
@@ -59,6 +67,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return cmd || flags.has('help') ? 0 : 1;
   }
+  if (CATALOG_COMMANDS.has(cmd)) return runCatalogCommand(cmd, positionals.slice(1), flags);
   if (ROWS_COMMANDS.has(cmd)) {
     const out = flags.get('out');
     return runRowsCommand(cmd, positionals.slice(1), {
@@ -85,8 +94,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'history': {
-      const storage = await openStorage(target, flags);
-      const t = await openTable(storage, formatFlag(flags), readerOptions(storage));
+      const { storage, format, options } = await resolveTarget(target, flags);
+      const t = await openTable(storage, formatFlag(flags) ?? format, { ...readerOptions(storage), ...options });
       const before = flags.get('before');
       const page = await t.history({ limit: intFlag(flags, 'limit') ?? 100, ...(typeof before === 'string' ? { before: t.format === 'delta' ? Number(before) : before } : {}) });
       out(json ? page.versions : page, () => formatHistory(page));
@@ -94,8 +103,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'snapshot': {
       const sel = selector(flags);
-      const storage = await openStorage(target, flags);
-      const t = await openTable(storage, formatFlag(flags), readerOptions(storage));
+      const { storage, format, options } = await resolveTarget(target, flags);
+      const t = await openTable(storage, formatFlag(flags) ?? format, { ...readerOptions(storage), ...options });
       const snap = await t.snapshot(sel);
       if (json) writeSnapshotJson((c) => process.stdout.write(c), snap, flags.has('stats'));
       else process.stdout.write(terminalText(formatSnapshot(snap, flags.has('files'))) + '\n');
@@ -103,8 +112,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'schema': {
       const sel = selector(flags);
-      const storage = await openStorage(target, flags);
-      const t = await openTable(storage, formatFlag(flags), readerOptions(storage));
+      const { storage, format, options } = await resolveTarget(target, flags);
+      const t = await openTable(storage, formatFlag(flags) ?? format, { ...readerOptions(storage), ...options });
       const snap = await t.snapshot(sel);
       out(snap.schema, () => formatSchema(snap.schema.fields));
       return 0;
@@ -166,7 +175,8 @@ main(process.argv.slice(2))
       process.exitCode = 2;
       return;
     }
-    const msg = err instanceof LakeError ? err.message : err instanceof Error ? `internal error: ${err.message}` : String(err);
+    // by name: errors from the remote and catalog bundles are LakeErrors of another copy of the class
+    const msg = isLakeError(err) ? err.message : err instanceof Error ? `internal error: ${err.message}` : String(err);
     // messages name files and quote table content: inert text, one line
     process.stderr.write(`lakelens: ${visible(msg.replace(/\s*\n\s*/g, ' '))}\n`);
     process.exitCode = 1;

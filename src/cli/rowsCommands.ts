@@ -23,7 +23,7 @@ import type { ColumnInfo, Row } from '../query/rows';
 import type { RowsLabel } from '../query/engine';
 import { UsageError } from './args';
 import { table, visible } from './format';
-import { openStorage } from './storageArgs';
+import { resolveTarget } from './storageArgs';
 
 export const ROWS_COMMANDS = new Set(['rows', 'sql', 'export']);
 
@@ -47,11 +47,11 @@ export async function runRowsCommand(cmd: string, args: string[], opts: RowsOpti
   if (cmd === 'sql' ? rest.length > 0 || query === undefined : query !== undefined) {
     throw new UsageError(cmd === 'sql' ? 'sql needs exactly one query: lakelens sql <table> "SELECT … FROM t"' : `unexpected argument ${JSON.stringify(query)}`);
   }
-  const storage = await openStorage(target, opts.flags);
+  const { storage, format, options } = await resolveTarget(target, opts.flags);
   // one engine for the process (it also reads big checkpoints); closed before exit so its temp folder goes too
   const engine = new QueryEngine();
   try {
-    const lake = await openTable(storage, opts.format, readerOptions(storage, engine));
+    const lake = await openTable(storage, opts.format ?? format, { ...readerOptions(storage, engine), ...options });
     const snap = await lake.snapshot(opts.selector);
     const q = engine.table(storage);
     if (cmd === 'rows') {

@@ -25,6 +25,14 @@ export type ErrorKind =
 
 export class LakeError extends Error {
   override readonly name = 'LakeError';
+  /**
+   * `instanceof LakeError` holds for a LakeError made by any bundle (readers, the query engine,
+   * the remote and catalog bundles each carry their own copy of this class): a store's 'denied'
+   * or 'missing' must not be re-wrapped as a reader's 'corrupt' for coming from another bundle.
+   */
+  static override [Symbol.hasInstance](v: unknown): boolean {
+    return isLakeError(v);
+  }
   /** The message without the file appended. */
   readonly detail: string;
   constructor(
