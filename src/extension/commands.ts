@@ -9,6 +9,7 @@ import type { VersionId } from '../core/model';
 import type { Node } from './tree/nodes';
 import type { Ctx, Handler } from './ctx';
 import { REMOTE_COMMANDS } from './remoteCommands';
+import { CATALOG_COMMANDS } from './catalogCommands';
 import { commitUri, parquetUri } from './documents';
 import { pickTable, pickVersion } from './pick';
 import type { TableEntry } from './registry';
@@ -188,7 +189,7 @@ async function openFolderAsTable(ctx: Ctx, folder: vscode.Uri): Promise<TableEnt
 }
 
 export function registerCommands(ctx: Ctx): vscode.Disposable[] {
-  return Object.entries({ ...COMMANDS, ...REMOTE_COMMANDS }).map(([name, handler]) =>
+  return Object.entries({ ...COMMANDS, ...REMOTE_COMMANDS, ...CATALOG_COMMANDS }).map(([name, handler]) =>
     vscode.commands.registerCommand(`lakelens.${name}`, async (...args: unknown[]) => {
       try {
         return await handler(ctx, ...args);

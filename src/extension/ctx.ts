@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { VersionId } from '../core/model';
 import type { Log } from './log';
 import type { Registry, TableEntry } from './registry';
+import type { Catalogs } from './catalogs';
 import type { TablesProvider } from './tree/provider';
 import type { Node } from './tree/nodes';
 
@@ -28,6 +29,7 @@ export class Ctx {
     readonly view: vscode.TreeView<Node>,
     readonly panels: Panels,
     readonly exportVersion: (entry: TableEntry, version: VersionId) => Promise<void>,
+    readonly catalogs?: Catalogs,
   ) {}
 
   /** Shows a table (or its versions) in the Lakehouse tree. */

@@ -12,6 +12,7 @@ import { Log } from './log';
 import { disposeEngine } from './engine';
 import { createPanels } from './panels';
 import { Registry } from './registry';
+import { Catalogs } from './catalogs';
 import { RemoteSecrets, pollSeconds } from './remote';
 import { settings } from './config';
 import type { Node } from './tree/nodes';
@@ -21,11 +22,12 @@ export function activate(context: vscode.ExtensionContext): void {
   const t0 = Date.now();
   const log = new Log();
   const registry = new Registry(log, new RemoteSecrets(context.secrets));
-  const tree = new TablesProvider(registry, log, context.extensionUri, () => settings());
+  const catalogs = new Catalogs(context.secrets, registry);
+  const tree = new TablesProvider(registry, log, context.extensionUri, () => settings(), catalogs);
   const view = vscode.window.createTreeView<Node>('lakelens.tables', { treeDataProvider: tree, showCollapseAll: true });
   const pc = { extensionUri: context.extensionUri, log, registry, state: context.workspaceState };
   const { panels, exportVersion } = createPanels(pc, tree);
-  const ctx = new Ctx(context, log, registry, tree, view, panels, exportVersion);
+  const ctx = new Ctx(context, log, registry, tree, view, panels, exportVersion, catalogs);
   context.subscriptions.push(
     log,
     registry,

@@ -16,7 +16,7 @@ import { storageFor } from '../core/storage/storageFor';
 import type { LakeTable } from '../core/table';
 import { readers } from './lazy';
 import { queryEngine } from './engine';
-import type { ParquetActionSource } from '../core/options';
+import type { ParquetActionSource, TableOptions } from '../core/options';
 import { HOST_SLICE_MS, filesExclude, settings } from './config';
 import type { Log } from './log';
 import { type RemoteConnection, type RemoteSecrets, canonicalUri, remoteScanDepth } from './remote';
@@ -38,9 +38,13 @@ export function snapshotLabel(s: Snapshot): string {
 export interface RemoteOrigin {
   /** The table's location URL (canonical spelling). */
   location: string;
-  /** The connection it was found under, or undefined when opened by URI. */
+  /** The connection it was found under (`catalog:NAME` for catalog tables), or undefined when opened by URI. */
   connection?: string;
   config: () => Promise<StoreConfig>;
+  /** Reader options the source implies (a catalog's current Iceberg metadata file). */
+  options?: TableOptions;
+  /** The name to show (a catalog's table name) instead of the location's last segment. */
+  name?: string;
 }
 
 export class TableEntry {
@@ -71,7 +75,7 @@ export class TableEntry {
     this.id = `${this.location}#${format}`;
     const parts = (remote ? remote.location.replace(/^[a-z0-9+.-]+:\/\/[^/]*/i, '') : root.fsPath).split(/[\\/]/).filter(Boolean);
     const last = parts.at(-1) ?? this.location;
-    this.name = GENERIC_NAMES.has(last.toLowerCase()) && parts.length > 1 ? `${parts.at(-2)}/${last}` : last;
+    this.name = remote?.name ?? (GENERIC_NAMES.has(last.toLowerCase()) && parts.length > 1 ? `${parts.at(-2)}/${last}` : last);
   }
 
   /** The table's storage (one per entry: the query engine's cache and sandbox key on it). */
@@ -91,7 +95,7 @@ export class TableEntry {
           yield* (await queryEngine()).parquetActions(storage)(path, signal);
         };
         // readers pause for the event loop every 15 ms of parsing
-        return readers().openTable(storage, this.format, { yieldEveryMs: HOST_SLICE_MS, parquetActions });
+        return readers().openTable(storage, this.format, { ...this.remote?.options, yieldEveryMs: HOST_SLICE_MS, parquetActions });
       })
       .catch((err) => {
         this.tableP = undefined;

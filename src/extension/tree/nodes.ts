@@ -9,11 +9,16 @@ import { isArray, isMap, isStruct, typeToString } from '../../core/model';
 import type { PartitionSummary } from '../../core/partitions';
 import type { TableEntry } from '../registry';
 import type { RemoteConnection } from '../remote';
+import type { CatalogDefinition, CatalogTable } from '../../catalog/catalog';
 
 export const CTX = {
   group: 'lakelens.group',
   connection: 'lakelens.connection',
   opened: 'lakelens.openedUris',
+  catalog: 'lakelens.catalog',
+  namespace: 'lakelens.namespace',
+  catalogTable: 'lakelens.catalogTable',
+  catalogOther: 'lakelens.catalogOther',
   table: (format: string) => `lakelens.table.${format}`,
   versions: 'lakelens.versions',
   version: 'lakelens.version',
@@ -37,6 +42,12 @@ export type Node =
   | { kind: 'connection'; conn: RemoteConnection }
   /** Tables opened by URI ("Open Table from URI…"). */
   | { kind: 'opened'; entries: TableEntry[] }
+  /** A catalog (Iceberg REST, Unity, Glue), its namespaces, and its tables (opened on expansion). */
+  | { kind: 'catalog'; def: CatalogDefinition }
+  | { kind: 'namespace'; def: CatalogDefinition; path: string[] }
+  | { kind: 'catalogTable'; def: CatalogDefinition; table: CatalogTable; entry?: TableEntry }
+  /** The next page of a catalog listing. */
+  | { kind: 'catalogMore'; key: string }
   | { kind: 'table'; entry: TableEntry }
   | { kind: 'versions'; entry: TableEntry }
   | { kind: 'version'; entry: TableEntry; info: VersionInfo }
@@ -54,6 +65,7 @@ export type Node =
   | { kind: 'message'; text: string; detail?: string; error?: boolean; parentId: string };
 
 const FORMAT_NAME = { delta: 'Delta Lake', iceberg: 'Apache Iceberg', hudi: 'Apache Hudi' } as const;
+const CATALOG_NAME = { 'iceberg-rest': 'Iceberg REST', unity: 'Unity Catalog', glue: 'AWS Glue' } as const;
 
 export function formatIcon(extensionUri: vscode.Uri, format: string): { light: vscode.Uri; dark: vscode.Uri } {
   return { light: vscode.Uri.joinPath(extensionUri, 'media', `${format}-light.svg`), dark: vscode.Uri.joinPath(extensionUri, 'media', `${format}-dark.svg`) };
@@ -142,6 +154,47 @@ function buildTreeItem(node: Node, extensionUri: vscode.Uri, expanded: Set<strin
       it.contextValue = CTX.opened;
       it.iconPath = new vscode.ThemeIcon('link');
       it.description = countOf(node.entries.length, 'table');
+      return it;
+    }
+    case 'catalog': {
+      const it = new vscode.TreeItem(node.def.name, C.Collapsed);
+      it.id = `catalog:${node.def.name}`;
+      it.contextValue = CTX.catalog;
+      it.iconPath = new vscode.ThemeIcon('library');
+      it.description = `${CATALOG_NAME[node.def.type]}${node.def.uri ? ` · ${node.def.uri}` : ''}`;
+      it.tooltip = tip([['Catalog', node.def.name], ['Type', CATALOG_NAME[node.def.type]], ['URI', node.def.uri], ['Warehouse', node.def.warehouse], ['Auth', node.def.auth ?? 'none']]);
+      return it;
+    }
+    case 'namespace': {
+      const it = new vscode.TreeItem(node.path.at(-1) ?? '', C.Collapsed);
+      it.id = `namespace:${node.def.name}:${node.path.join('\u001f')}`;
+      it.contextValue = CTX.namespace;
+      it.iconPath = new vscode.ThemeIcon('symbol-namespace');
+      return it;
+    }
+    case 'catalogMore': {
+      const it = new vscode.TreeItem('Load more…', C.None);
+      it.id = `catalogMore:${node.key}`;
+      it.contextValue = CTX.loadMore;
+      it.iconPath = new vscode.ThemeIcon('ellipsis');
+      it.command = { command: 'lakelens.catalogLoadMore', title: 'Load more', arguments: [node.key] };
+      return it;
+    }
+    case 'catalogTable': {
+      if (node.entry) {
+        const it = buildTreeItem({ kind: 'table', entry: node.entry }, extensionUri, expanded);
+        it.id = `catalogTable:${node.def.name}:${[...node.table.namespace, node.table.name].join('\u001f')}`;
+        it.label = node.table.name;
+        return it;
+      }
+      const t = node.table;
+      const openable = t.kind === 'table';
+      const it = new vscode.TreeItem(t.name, openable ? C.Collapsed : C.None);
+      it.id = `catalogTable:${node.def.name}:${[...t.namespace, t.name].join('\u001f')}`;
+      it.contextValue = openable ? CTX.catalogTable : CTX.catalogOther;
+      it.iconPath = t.kind === 'view' ? new vscode.ThemeIcon('eye') : t.format ? formatIcon(extensionUri, t.format) : new vscode.ThemeIcon(openable ? 'table' : 'circle-slash');
+      it.description = t.kind === 'view' ? 'view' : t.kind === 'other' ? t.note ?? 'not a lakehouse table' : t.format ? FORMAT_NAME[t.format] : '';
+      it.tooltip = tip([['Table', `${node.def.name}:${[...t.namespace, t.name].join('.')}`], ['Kind', t.kind], ['Note', t.note]]);
       return it;
     }
     case 'table': {

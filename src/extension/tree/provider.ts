@@ -13,6 +13,8 @@ import type { Registry, TableEntry } from '../registry';
 import { type Node, nestedFields, treeItem } from './nodes';
 import { healthSummary } from '../health';
 import { connections } from '../remote';
+import type { Catalogs } from '../catalogs';
+import { CatalogTree } from './catalogTree';
 
 const LAYERS: [RegExp, string][] = [
   [/^(bronze|raw|landing)$/i, '1'],
@@ -47,6 +49,8 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
   private readonly sections = new Map<string, Node>();
   private readonly connectionNodes = new Map<string, Node & { kind: 'connection' }>();
   private readonly openedNode: Node & { kind: 'opened' } = { kind: 'opened', entries: [] };
+  /** The Catalogs part of the tree. */
+  readonly catalogTree?: CatalogTree;
   private readonly histories = new Map<string, HistoryState>();
   /** Health lines by snapshot: a new snapshot (a commit landed) gets its own. */
   private readonly healths = new WeakMap<Snapshot, { settings: string; line: Promise<Awaited<ReturnType<typeof healthSummary>> | undefined> }>();
@@ -60,7 +64,9 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
     private readonly log: Log,
     private readonly extensionUri: vscode.Uri,
     private readonly pages: () => { historyPageSize: number; listPageSize: number },
+    catalogs?: Catalogs,
   ) {
+    if (catalogs) this.catalogTree = new CatalogTree(catalogs, log, (n) => this.emitter.fire(n), (e) => this.tableChildren(e), (e, n) => void this.loadSummary(e, n));
     this.disposables.push(
       registry.onDidChange((entry) => {
         if (!entry) {
@@ -150,6 +156,8 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
 
   private async children(node?: Node): Promise<Node[]> {
     if (!node) return this.roots();
+    const fromCatalog = await this.catalogTree?.children(node);
+    if (fromCatalog) return this.adopt(node, fromCatalog);
     switch (node.kind) {
       case 'group': {
         const tables = node.entries.map((e) => this.tableNode(e));
@@ -223,6 +231,7 @@ export class TablesProvider implements vscode.TreeDataProvider<Node>, vscode.Dis
       }
       out.push(node);
     }
+    if (this.catalogTree) out.push(...this.catalogTree.roots());
     const opened = this.registry.remote(undefined);
     if (opened.length > 0) {
       this.openedNode.entries = opened;
