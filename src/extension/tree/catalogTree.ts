@@ -97,11 +97,15 @@ export class CatalogTree {
       // the first request answered this level unless it is paged: tables come with the next call
       if (p.next || path.length === 0) return;
     }
-    if (path.length > 0 && l.next && 'tables' in l.next) {
+    // a short page with a token (Iceberg REST lists views after tables) is topped up at once
+    let added = 0;
+    while (path.length > 0 && l.next && 'tables' in l.next && added < PAGE) {
       const token = l.next.tables;
       const p = await catalog.listTables(path, { pageSize: PAGE, ...(token ? { pageToken: token } : {}) });
       l.nodes.push(...p.items.map((table) => ({ kind: 'catalogTable' as const, def, table })));
+      added += p.items.length;
       l.next = p.next ? { tables: p.next } : undefined;
+      if (p.items.length === PAGE) break;
     }
   }
 
