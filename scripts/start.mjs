@@ -12,13 +12,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { CACHE, ensureCodeServer, freePort, installVsix, killProcessGroupSync, log, packageVsix, startCodeServer, timed, writeSettings } from './e2e/lib.mjs';
 import { ensureDemo } from './demo/run.mjs';
+import { startDemoRemote } from './demo/remote.mjs';
 
 const args = process.argv.slice(2).filter((a) => a !== '--');
 const PROFILE = path.join(CACHE, 'start-profile');
 const DEMO = path.join(CACHE, 'demo-lakehouse');
 
 let cs;
+let remote;
 async function shutdown(code) {
+  if (remote) {
+    const r = remote;
+    remote = undefined;
+    await r.stop().catch(() => undefined);
+  }
   if (cs) {
     const h = cs;
     cs = undefined;
@@ -43,6 +50,10 @@ try {
       if (await ensureDemo(DEMO)) log(`generated the demo lakehouse in ${DEMO}`);
       else log(`using the demo lakehouse in ${DEMO} (delete it to regenerate)`);
     });
+  }
+  if (!args[0]) {
+    // a local S3 server and Iceberg REST catalog beside the folder: the tree's Remote and Catalogs parts
+    remote = await timed('demo S3 server and catalog', () => startDemoRemote(DEMO));
   }
   await ensureCodeServer();
   const userDataDir = path.join(PROFILE, 'user-data');
