@@ -25,6 +25,7 @@ import { type Storage, listAfter } from '../src/core/storage/storage';
 import { DEV_ACCOUNT, DEV_KEY, blob, containerSas, createContainer, uploadBytes, uploadFolder, uploadMany } from './helpers/azureUpload';
 import { corpusPath } from './helpers/corpus';
 import { lakeError } from './helpers/lakeError';
+import { closedPort, withSilentServer } from './helpers/deadServers';
 import { server } from './helpers/servers';
 import { assertSameAsLocal } from './helpers/storeConformance';
 
@@ -224,26 +225,16 @@ describe('Azure Blob backend on Azurite', { timeout: 600_000 }, () => {
 
 describe('Azure Blob backend: failures without a server', () => {
   test('a server that accepts and never answers: unavailable, fast', async () => {
-    const sockets: net.Socket[] = [];
-    const dead = net.createServer((s) => sockets.push(s));
-    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
-    const port = (dead.address() as net.AddressInfo).port;
-    try {
+    await withSilentServer(async (port) => {
       const s = await storageFor(`az://${C}/t`, { azure: { account: DEV_ACCOUNT, key: DEV_KEY, endpoint: `http://127.0.0.1:${port}/${DEV_ACCOUNT}` }, env: {}, http: { timeoutMs: 300, retries: 1, backoffMs: 10 } });
       const t = Date.now();
       await assert.rejects(s.read('x.json'), lakeError('unavailable', undefined, /^azure GetBlob abfss:\/\/lakelens@devstoreaccount1\.dfs\.core\.windows\.net\/t\/x\.json: no answer within/));
       assert.ok(Date.now() - t < 2_000, `took ${Date.now() - t} ms`);
-    } finally {
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => dead.close(r));
-    }
+    });
   });
 
   test('connection refused: unavailable, saying so', async () => {
-    const probe = net.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as net.AddressInfo).port;
-    await new Promise((r) => probe.close(r));
+    const port = await closedPort();
     const s = await storageFor(`az://${C}/t`, { azure: { account: DEV_ACCOUNT, key: DEV_KEY, endpoint: `http://127.0.0.1:${port}/${DEV_ACCOUNT}` }, env: {}, http: { timeoutMs: 300, retries: 1, backoffMs: 10 } });
     await assert.rejects(s.list(''), lakeError('unavailable', undefined, /connection refused/));
   });

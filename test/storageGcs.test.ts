@@ -25,6 +25,7 @@ import { openTable } from '../src/core/table';
 import { corpusPath } from './helpers/corpus';
 import { bucketFingerprint, createBucket, inParallel, uploadFolder, uploadObject } from './helpers/gcsUpload';
 import { lakeError } from './helpers/lakeError';
+import { closedPort, withSilentServer } from './helpers/deadServers';
 import { server } from './helpers/servers';
 import { assertSameAsLocal } from './helpers/storeConformance';
 
@@ -189,26 +190,16 @@ describe('GCS backend on fake-gcs-server', () => {
   });
 
   test('a server that accepts and never answers: unavailable, fast', async () => {
-    const sockets: net.Socket[] = [];
-    const dead = net.createServer((s) => void sockets.push(s));
-    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
-    try {
-      const port = (dead.address() as net.AddressInfo).port;
+    await withSilentServer(async (port) => {
       const storage = await storageFor(`gs://${BUCKET}/t`, { gcs: { endpoint: `http://127.0.0.1:${port}` }, http: FAST });
       const t = Date.now();
       await assert.rejects(storage.read('x.json'), lakeError('unavailable', undefined, /^gcs GetObject gs:\/\/lakelens-gcs\/t\/x\.json: no answer within .*gave up after 2 attempts/));
       assert.ok(Date.now() - t < 3000, `took ${Date.now() - t} ms`);
-    } finally {
-      for (const s of sockets) s.destroy();
-      await new Promise((r) => dead.close(r));
-    }
+    });
   });
 
   test('connection refused: unavailable, saying so', async () => {
-    const probe = net.createServer();
-    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
-    const port = (probe.address() as net.AddressInfo).port;
-    await new Promise((r) => probe.close(r));
+    const port = await closedPort();
     const storage = await storageFor(`gs://${BUCKET}/t`, { gcs: { endpoint: `127.0.0.1:${port}` }, http: FAST });
     await assert.rejects(storage.list(''), lakeError('unavailable', undefined, /connection refused/));
   });

@@ -2,7 +2,7 @@
 // HTTP. See lib.mjs for the module contract. Its defaults (0.0.0.0, https) are both overridden.
 import fs from 'node:fs';
 import path from 'node:path';
-import { BIN, freePort, log, runOnce, spawnServer, waitForPort } from './lib.mjs';
+import { BIN, freePort, log, runOnce, spawnListening } from './lib.mjs';
 
 export const name = 'fakeGcs';
 const VERSION = 'v1.56.1';
@@ -22,12 +22,6 @@ export async function start({ dataDir }) {
   // no -external-url / -public-host: mediaLink and upload Location already name 127.0.0.1:PORT, and
   // the reader builds its URLs itself
   const args = ['-scheme', 'http', '-host', '127.0.0.1', '-port', String(port), '-backend', 'memory', '-log-level', 'warn'];
-  const s = spawnServer(EXE, args, { cwd: dataDir, env: {}, logFile: path.join(dataDir, 'fake-gcs-server.log') });
-  try {
-    await waitForPort(port, 30_000, s.child);
-  } catch (err) {
-    await s.stop();
-    throw err;
-  }
+  const s = await spawnListening(EXE, args, { cwd: dataDir, env: {}, logFile: path.join(dataDir, 'fake-gcs-server.log') }, port, 30_000);
   return { env: { LAKELENS_TEST_FAKE_GCS: `http://127.0.0.1:${port}` }, stop: s.stop };
 }

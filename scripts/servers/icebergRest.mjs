@@ -7,7 +7,7 @@
 // connector bound to 127.0.0.1. No auth of its own: tests put an auth-checking proxy in front.
 import fs from 'node:fs';
 import path from 'node:path';
-import { CACHE, freePort, log, runOnce, spawnServer, waitForPort } from './lib.mjs';
+import { CACHE, freePort, log, runOnce, spawnListening } from './lib.mjs';
 
 export const name = 'icebergRest';
 const VERSION = '1.10.1';
@@ -71,7 +71,7 @@ export async function start({ dataDir, env = {} }) {
   const port = await freePort();
   const wh = path.join(dataDir, 'wh');
   fs.mkdirSync(wh, { recursive: true });
-  const s = spawnServer(JAVA, ['-Xmx512m', '-XX:TieredStopAtLevel=1', '-cp', `${CLASSES}${path.delimiter}${JAR}`, LAUNCHER], {
+  const s = await spawnListening(JAVA, ['-Xmx512m', '-XX:TieredStopAtLevel=1', '-cp', `${CLASSES}${path.delimiter}${JAR}`, LAUNCHER], {
     cwd: dataDir,
     env: {
       CATALOG_WAREHOUSE: `file://${wh}`,
@@ -81,13 +81,7 @@ export async function start({ dataDir, env = {} }) {
       ...env,
     },
     logFile: path.join(dataDir, 'iceberg-rest.log'),
-  });
-  try {
-    await waitForPort(port, 90_000, s.child);
-  } catch (err) {
-    await s.stop();
-    throw err;
-  }
+  }, port, 90_000);
   const warehouse = env.CATALOG_WAREHOUSE ?? `file://${wh}`;
   return { env: { LAKELENS_TEST_ICEBERG_REST: `http://127.0.0.1:${port}`, LAKELENS_TEST_ICEBERG_REST_WAREHOUSE: warehouse }, stop: s.stop };
 }

@@ -70,6 +70,18 @@ export function spawnServer(cmd, args, { cwd, env, logFile }) {
   };
 }
 
+/** `spawnServer`, then waits for the port; a server that never listens is stopped before the error. */
+export async function spawnListening(cmd, args, opts, port, ms) {
+  const s = spawnServer(cmd, args, opts);
+  try {
+    await waitForPort(port, ms, s.child);
+  } catch (err) {
+    await s.stop();
+    throw err;
+  }
+  return s;
+}
+
 /** Runs a command to completion (installs), failing with its output. */
 export function runOnce(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {

@@ -3,7 +3,7 @@
 // A python3 that already imports moto is used as it is; else moto goes into a venv in the cache.
 import fs from 'node:fs';
 import path from 'node:path';
-import { CACHE, freePort, log, runOnce, spawnServer, waitForPort } from './lib.mjs';
+import { CACHE, freePort, log, runOnce, spawnListening } from './lib.mjs';
 
 export const name = 'moto';
 const VERSION = '5.2.1';
@@ -33,16 +33,10 @@ export async function start({ dataDir }) {
   const py = fs.existsSync(VENV_PY) ? VENV_PY : SYSTEM_PY;
   const port = await freePort();
   // `python -m moto.server` is the moto_server script, without needing it on PATH
-  const s = spawnServer(py, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  const s = await spawnListening(py, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
     cwd: dataDir,
     env: { PYTHONUNBUFFERED: '1' },
     logFile: path.join(dataDir, 'moto.log'),
-  });
-  try {
-    await waitForPort(port, 60_000, s.child);
-  } catch (err) {
-    await s.stop();
-    throw err;
-  }
+  }, port, 60_000);
   return { env: { LAKELENS_TEST_MOTO: `http://127.0.0.1:${port}` }, stop: s.stop };
 }

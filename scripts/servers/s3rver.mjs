@@ -10,7 +10,7 @@
 // OpenSSL 3 only has in the legacy provider (without it every truncated listing is a 500).
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { freePort, spawnServer, waitForPort } from './lib.mjs';
+import { freePort, spawnListening } from './lib.mjs';
 
 export const name = 's3rver';
 
@@ -81,16 +81,10 @@ server.listen(Number(process.env.S3RVER_PORT), '127.0.0.1');
 
 export async function start({ dataDir }) {
   const port = await freePort();
-  const s = spawnServer(process.execPath, ['--openssl-legacy-provider', '-e', CHILD], {
+  const s = await spawnListening(process.execPath, ['--openssl-legacy-provider', '-e', CHILD], {
     cwd: dataDir,
     env: { S3RVER_MODULE: moduleDir(), S3RVER_DIR: path.join(dataDir, 'buckets'), S3RVER_PORT: String(port) },
     logFile: path.join(dataDir, 's3rver.log'),
-  });
-  try {
-    await waitForPort(port, 30_000, s.child);
-  } catch (err) {
-    await s.stop();
-    throw err;
-  }
+  }, port, 30_000);
   return { env: { LAKELENS_TEST_S3RVER: `http://127.0.0.1:${port}` }, stop: s.stop };
 }

@@ -7,7 +7,7 @@
 // No import.meta here: test bundles compile this file to CommonJS.
 import fs from 'node:fs';
 import path from 'node:path';
-import { CACHE, freePort, log, runOnce, spawnServer, waitForPort } from './lib.mjs';
+import { CACHE, freePort, log, runOnce, spawnListening } from './lib.mjs';
 
 export const name = 'unity';
 const DIR = path.join(CACHE, 'unitycatalog');
@@ -66,16 +66,10 @@ export async function start({ dataDir }) {
     ['status = warn', 'appenders = file', 'appender.file.type = File', 'appender.file.name = File', `appender.file.fileName = ${path.join(dataDir, 'server.log')}`, 'appender.file.layout.type = PatternLayout', 'appender.file.layout.pattern = %d{HH:mm:ss.SSS} %-5level %logger{36} - %msg%n', 'rootLogger.level = info', 'rootLogger.appenderRefs = file', 'rootLogger.appenderRef.file.ref = File', ''].join('\n'),
   );
   const cp = fs.readFileSync(CP, 'utf8').trim();
-  const s = spawnServer(JAVA, ['-Xmx512m', `-Dlog4j.configurationFile=${path.join(conf, 'server.log4j2.properties')}`, '-cp', cp, 'io.unitycatalog.server.UnityCatalogServer', '-p', String(port)], {
+  const s = await spawnListening(JAVA, ['-Xmx512m', `-Dlog4j.configurationFile=${path.join(conf, 'server.log4j2.properties')}`, '-cp', cp, 'io.unitycatalog.server.UnityCatalogServer', '-p', String(port)], {
     cwd: dataDir,
     env: {},
     logFile: path.join(dataDir, 'unity.log'),
-  });
-  try {
-    await waitForPort(port, 120_000, s.child);
-  } catch (err) {
-    await s.stop();
-    throw err;
-  }
+  }, port, 120_000);
   return { env: { LAKELENS_TEST_UNITY: `http://127.0.0.1:${port}` }, stop: s.stop };
 }
