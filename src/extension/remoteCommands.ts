@@ -40,7 +40,7 @@ function awsProfiles(): string[] {
     }
     for (const m of text.matchAll(/^\s*\[(?:profile\s+)?([^\]\s]+)\s*\]/gm)) if (!m[1]!.startsWith('sso-session')) names.add(m[1]!);
   }
-  return [...names].filter((n) => n !== 'sso-session');
+  return [...names];
 }
 
 async function ask(prompt: string, opts: Partial<vscode.InputBoxOptions> = {}): Promise<string | undefined> {

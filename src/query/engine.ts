@@ -183,11 +183,11 @@ export class TableQuery {
         let countSql: string | undefined;
         let drop: string[] = [];
         if (slices) {
-          await verifyFiles(this.storage, slices.map((s) => s.file));
+          await verifyFiles(this.storage, slices.map((s) => s.file), 'data file', signal);
           sql = await buildPage(conn, plan, slices);
         } else {
           // some file has no row count (or rows depend on equality deletes): scan in order
-          await verifyFiles(this.storage, filesOf(plan));
+          await verifyFiles(this.storage, filesOf(plan), 'data file', signal);
           const rel = await buildRelation(conn, plan, `__lakelens_p${Date.now()}`, { ordered: true });
           sql = `${rel.sql}\n${rel.orderBy ?? ''}\nLIMIT ${limit} OFFSET ${offset}`;
           countSql = `SELECT count(*) FROM (${rel.sql})`;
@@ -220,7 +220,7 @@ export class TableQuery {
    */
   private async fillRowCounts(plan: ScanPlan, signal?: AbortSignal): Promise<void> {
     const unknown = plan.files.filter((f) => f.numRecords === null);
-    await verifyFiles(this.storage, unknown);
+    await verifyFiles(this.storage, unknown, 'data file', signal);
     const rows = await this.withEntry((entry) =>
       withConnection(entry.instance, signal, async (conn) => {
         try {
@@ -314,7 +314,7 @@ export class TableQuery {
   /** Writes the snapshot to `dest` as Parquet, CSV (with header) or JSON Lines; returns the row count. */
   async export(snap: Snapshot, format: ExportFormat, dest: string, signal?: AbortSignal): Promise<ExportResult> {
     const plan = await this.plan(snap, signal);
-    await verifyFiles(this.storage, filesOf(plan));
+    await verifyFiles(this.storage, filesOf(plan), 'data file', signal);
     const { rows } = await exportRows({ pool: this.pool, root: this.root, plan, format, dest, signal, rowsOf: () => this.sql(snap, 'SELECT * FROM t', signal) });
     return { rows, ...labelOf(plan) };
   }
@@ -328,7 +328,7 @@ export class TableQuery {
    */
   async exportQuery(snap: Snapshot, text: string, format: ExportFormat, dest: string, signal?: AbortSignal): Promise<ExportResult> {
     const plan = await this.plan(snap, signal);
-    await verifyFiles(this.storage, filesOf(plan));
+    await verifyFiles(this.storage, filesOf(plan), 'data file', signal);
     const { rows } = await exportRows({
       pool: this.pool,
       root: this.root,

@@ -137,7 +137,7 @@ function buildTreeItem(node: Node, extensionUri: vscode.Uri, expanded: Set<strin
       const it = new vscode.TreeItem(node.conn.name, C.Collapsed);
       it.id = `connection:${node.conn.name}`;
       it.contextValue = CTX.connection;
-      it.iconPath = new vscode.ThemeIcon(node.conn.uri.startsWith('s3') ? 'cloud' : node.conn.uri.startsWith('gs') ? 'cloud' : 'azure');
+      it.iconPath = new vscode.ThemeIcon(/^(az|abfss?|wasbs?|azure):/.test(node.conn.uri) ? 'azure' : 'cloud');
       it.description = node.conn.uri;
       it.tooltip = tip([
         ['Connection', node.conn.name],
